@@ -1,0 +1,97 @@
+"""The ``tawsim`` command. Qt is imported only when the GUI is asked for."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.core.exporting import export_jsonl
+from app.core.importing import FORMATS, import_paths
+from app.core.labels import load_labels
+from app.core.setup import init_project
+from storage import ProjectError, open_project
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tawsim", description="Annotate Arabic news articles offline."
+    )
+    parser.add_argument("--version", action="version", version=f"tawsim {__version__}")
+    commands = parser.add_subparsers(dest="command")
+
+    init = commands.add_parser("init", help="create a project file")
+    init.add_argument("project")
+    init.add_argument("--labels", help='LABELS.json: [{"id": "ACTOR", ...}, ...]')
+
+    imp = commands.add_parser("import", help="import articles (and their spans)")
+    imp.add_argument("project")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("--format", choices=FORMATS, default="auto")
+    imp.add_argument("--annotator", help="layer for spans that do not name their annotator")
+    imp.add_argument("--encoding", help="force an encoding instead of detecting it")
+
+    exp = commands.add_parser("export", help="export documents and spans")
+    exp.add_argument("project")
+    exp.add_argument("--format", choices=("jsonl",), default="jsonl")
+    exp.add_argument("--out", required=True)
+    exp.add_argument("--annotator", help="only this annotator's layer (default: every layer)")
+
+    gui = commands.add_parser("gui", help="open the annotation window")
+    gui.add_argument("project", nargs="?")
+    gui.add_argument("--annotator")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in (None, "gui"):
+            from app.ui.launch import launch_gui
+
+            return launch_gui(getattr(args, "project", None), getattr(args, "annotator", None))
+        if args.command == "init":
+            return _init(args)
+        if args.command == "import":
+            return _import(args)
+        if args.command == "export":
+            return _export(args)
+    except ProjectError as error:
+        print(f"tawsim: {error}", file=sys.stderr)
+        return 2
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _init(args: argparse.Namespace) -> int:
+    labels = load_labels(args.labels) if args.labels else None
+    with init_project(args.project, labels) as project:
+        names = ", ".join(label.id for label in project.labels.all())
+    print(f"created {args.project} with labels {names}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    exists = Path(args.project).exists()
+    with init_project(args.project) if not exists else open_project(args.project) as project:
+        report = import_paths(
+            project,
+            args.paths,
+            fmt=args.format,
+            annotator=args.annotator,
+            encoding=args.encoding,
+        )
+    for note in report.notes:
+        print(f"note: {note}")
+    for message in report.rejected:
+        print(f"rejected: {message}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.rejected else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        report = export_jsonl(project, args.out, annotator=args.annotator)
+    print(f"exported {report.documents} documents, {report.spans} spans to {report.path}")
+    return 0

@@ -1,0 +1,1 @@
+"""Application services over storage: import, export, project set-up. No Qt."""

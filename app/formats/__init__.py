@@ -1,0 +1,1 @@
+"""One module per file format, reader and writer side by side. No Qt."""

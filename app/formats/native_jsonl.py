@@ -1,0 +1,105 @@
+"""Native JSONL: one document per line, lossless; the reference for every round trip.
+
+Shape (a stable contract; extend it, never change it)::
+
+    {"id": str, "text": str, "meta": {...},
+     "spans": [{"start": int, "end": int, "label": str, "annotator": str,
+                "text": str, "attrs": {...}}]}
+
+Offsets are Python code points over ``text``, end exclusive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.formats.records import SourceError, SourceRecord
+from app.text.canonical import DecodeError, decode
+from storage import Document, Span
+
+DOCUMENT_FIELDS = ("title", "source", "url", "published")
+
+
+def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[SourceRecord | SourceError]:
+    data = path.read_bytes()
+    try:
+        text, used = decode(data, encoding)
+    except DecodeError as error:
+        yield SourceError(f"{path}", str(error), size=len(data))
+        return
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+        size = len(line) + 1
+        if not line.strip():
+            continue
+        location = f"{path}:{number}"
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as error:
+            reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
+            yield SourceError(location, f"malformed JSON ({reason})", size=size)
+            continue
+        yield _record(obj, location, f"{path.stem}-{number}", used, size)
+
+
+def _record(
+    obj: Any, location: str, default_id: str, encoding: str, size: int
+) -> SourceRecord | SourceError:
+    if not isinstance(obj, dict):
+        return SourceError(location, "a line must hold a JSON object", size=size)
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return SourceError(location, 'no "text" string in the record', size=size)
+    meta = obj.get("meta", {})
+    if not isinstance(meta, dict):
+        return SourceError(location, '"meta" must be an object', size=size)
+    spans = obj.get("spans", [])
+    if not isinstance(spans, list):
+        return SourceError(location, '"spans" must be a list', size=size)
+    raw_id = obj.get("id", default_id)
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or str(raw_id) == "":
+        return SourceError(location, '"id" must be a non-empty string', size=size)
+    return SourceRecord(
+        location=location,
+        external_id=str(raw_id),
+        text=text,
+        encoding=encoding,
+        meta=meta,
+        spans=spans,
+        size=size,
+    )
+
+
+def document_record(document: Document, spans: Iterable[Span]) -> dict[str, Any]:
+    """The JSONL object for one document; deterministic so that exports compare equal."""
+    meta = dict(document.meta)
+    for name in DOCUMENT_FIELDS:
+        value = getattr(document, name)
+        if value:
+            meta[name] = value
+    ordered = sorted(spans, key=lambda s: (s.annotator, s.start, s.end, s.label, s.uuid))
+    return {
+        "id": document.external_id,
+        "text": document.text,
+        "meta": dict(sorted(meta.items())),
+        "spans": [
+            {
+                "start": span.start,
+                "end": span.end,
+                "label": span.label,
+                "annotator": span.annotator,
+                "text": span.text,
+                "attrs": dict(sorted(span.attrs.items())),
+            }
+            for span in ordered
+        ],
+    }
+
+
+def write_record(stream: TextIO, record: dict[str, Any]) -> None:
+    # ensure_ascii=False keeps Arabic readable. A raw U+2028 inside a string is valid JSON
+    # and the reader splits on "\n" only, so it cannot break a line.
+    stream.write(json.dumps(record, ensure_ascii=False))
+    stream.write("\n")

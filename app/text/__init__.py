@@ -1,0 +1,1 @@
+"""Arabic text handling: canonicalization, offsets, snapping. No Qt."""

@@ -1,0 +1,78 @@
+"""Selection snapping (DESIGN §3.6): what a mouse selection most likely meant.
+
+The rules only ever shrink a selection (never grow it past what the user marked), except
+to keep combining marks with their letter: a span never splits a letter from its harakat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from app.text.chars import PROCLITICS, is_edge_junk, is_mark, is_word_char
+
+# Labels whose spans are names, where a proclitic is not part of the name.
+NAME_LABELS = frozenset({"ACTOR", "LOCATION"})
+ARTICLE = "ال"
+
+
+@dataclass(frozen=True)
+class SnapOptions:
+    strip_proclitics: bool = True
+    name_labels: frozenset[str] = NAME_LABELS
+
+
+def snap(
+    text: str,
+    start: int,
+    end: int,
+    label: str | None = None,
+    known_names: Collection[str] = (),
+    options: SnapOptions = SnapOptions(),
+) -> tuple[int, int]:
+    """Snap ``[start, end)``; returns the same range when nothing is left of it."""
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    s, e = _keep_marks_with_letters(text, start, end)
+    while s < e and is_edge_junk(text[s]):
+        s += 1
+    while e > s and is_edge_junk(text[e - 1]):
+        e -= 1
+    # Trimming may have left a mark at the start whose letter was junk (e.g. tatweel + fatha).
+    while s < e and is_mark(text[s]):
+        s += 1
+    if s >= e:
+        return start, end
+    if options.strip_proclitics and label in options.name_labels:
+        s = _strip_proclitic(text, s, e, known_names)
+    return s, e
+
+
+def _keep_marks_with_letters(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and start < len(text) and is_mark(text[start]):
+        start -= 1
+    while end < len(text) and is_mark(text[end]):
+        end += 1
+    return start, end
+
+
+def _strip_proclitic(text: str, s: int, e: int, known_names: Collection[str]) -> int:
+    """Leave out a one-letter proclitic only where it is certain (see DESIGN §3.6)."""
+    at_word_start = s == 0 or not is_word_char(text[s - 1])
+    if not at_word_start or text[s] not in PROCLITICS:
+        return s
+    whole = text[s:e]
+    if whole in known_names:
+        return s  # 'بغداد' is a name even though 'ب' can be a proclitic
+    for skip in (1, 2):  # و+ب+ال in 'وبالرقة'
+        rest_start = s + skip
+        if rest_start >= e:
+            break
+        if skip == 2 and text[s + 1] not in PROCLITICS:
+            break
+        rest = text[rest_start:e]
+        word = rest.split(None, 1)[0] if rest.split() else ""
+        if word.startswith(ARTICLE) and sum(ch.isalpha() for ch in word) >= 4:
+            return rest_start
+        if skip == 1 and rest in known_names:
+            return rest_start
+    return s

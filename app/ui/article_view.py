@@ -1,0 +1,195 @@
+"""The article view: read-only, right-to-left plain text with span highlights.
+
+Positions cross between Qt (UTF-16 units) and the session (code points) only through the
+session's Utf16Map.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from app.text.offsets import Utf16Map
+from app.ui.fonts import article_font
+from app.ui.highlights import HighlightPainter
+from storage import Span
+
+EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+class ArticleView(QPlainTextEdit):
+    labelKeyPressed = Signal(str, bool)  # key text, exact (no snapping)
+    deleteRequested = Signal()
+    spanClicked = Signal(str)  # uuid, or "" for a click on plain text
+    spanStepRequested = Signal(int)  # +1 next span, -1 previous
+    escapePressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setFont(article_font())
+        self.setMouseTracking(True)
+        self.document().setUndoRedoEnabled(False)  # formats are not user edits
+        self.document().setDocumentMargin(18)
+        self.painter = HighlightPainter(self.document())
+        self.spans: list[Span] = []
+        self.label_names: dict[str, str] = {}
+        self._press_pos: QPoint | None = None
+        self._last_click: tuple[int, int] = (-1, -1)  # (position, index) to cycle overlaps
+        self._apply_text_option()
+
+    # -- content --------------------------------------------------------------------------
+    def _apply_text_option(self) -> None:
+        option = self.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+        option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDefaultTextOption(option)
+
+    def show_text(self, text: str, offsets: Utf16Map, spans: list[Span]) -> None:
+        self.setPlainText(text)  # plain text only: article text is never HTML
+        self._apply_text_option()
+        self.painter.offsets = offsets
+        self.spans = spans
+        self.painter.paint_all(spans)
+        self.setExtraSelections([])
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def repaint_range(self, spans: list[Span], start: int, end: int) -> None:
+        self.spans = spans
+        # Spans that overlap the changed stretch decide its formats; nothing else moves.
+        self.painter.paint(spans, start, end)
+
+    def set_label_colors(self, colors: dict[str, str]) -> None:
+        self.painter.set_colors(colors)
+        self.painter.paint_all(self.spans)
+
+    # -- positions ------------------------------------------------------------------------
+    def selection_code_points(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        offsets = self.painter.offsets
+        start = offsets.to_code_point(cursor.selectionStart())
+        end = offsets.to_code_point(cursor.selectionEnd(), round_up=True)
+        return (start, end) if start < end else None
+
+    def select_code_points(self, start: int, end: int) -> None:
+        offsets = self.painter.offsets
+        cursor = self.textCursor()
+        cursor.setPosition(offsets.to_utf16(start))
+        cursor.setPosition(offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def show_selected_span(self, span: Span | None) -> None:
+        """Outline the selected span with a darker shade on top of its highlight."""
+        if span is None:
+            self.setExtraSelections([])
+            return
+        offsets = self.painter.offsets
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(offsets.to_utf16(span.start))
+        cursor.setPosition(offsets.to_utf16(span.end), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selection.format.setBackground(self.painter.color(span.label).darker(135))
+        selection.format.setUnderlineStyle(selection.format.UnderlineStyle.SingleUnderline)
+        self.setExtraSelections([selection])
+        caret = QTextCursor(self.document())
+        caret.setPosition(offsets.to_utf16(span.start))
+        self.setTextCursor(caret)
+        self.ensureCursorVisible()
+
+    def code_point_at(self, pos: QPoint) -> int:
+        u16 = self.cursorForPosition(pos).position()
+        return self.painter.offsets.to_code_point(min(u16, self.painter.offsets.length_utf16))
+
+    def spans_under(self, pos: QPoint) -> list[Span]:
+        """Spans under the mouse, innermost first."""
+        cp = self.code_point_at(pos)
+        near = {cp, cp - 1}
+        covering = [s for s in self.spans if any(s.start <= p < s.end for p in near)]
+        return sorted(covering, key=lambda s: (s.end - s.start, s.start))
+
+    # -- input ----------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            plain = not (event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier)
+            if event.key() == Qt.Key.Key_Tab and plain:
+                self.spanStepRequested.emit(1)
+                return True
+            if event.key() == Qt.Key.Key_Backtab:
+                self.spanStepRequested.emit(-1)
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers()
+        command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier
+        if not modifiers & command:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.deleteRequested.emit()
+                return
+            if event.key() == Qt.Key.Key_Escape:
+                self.clear_selection()
+                self.escapePressed.emit()
+                return
+            key = self._label_key(event)
+            if key:
+                exact = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+                self.labelKeyPressed.emit(key, exact)
+                return
+        super().keyPressEvent(event)
+
+    @staticmethod
+    def _label_key(event: QKeyEvent) -> str:
+        if Qt.Key.Key_A <= event.key() <= Qt.Key.Key_Z:
+            return chr(event.key())
+        if Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9:
+            return chr(event.key())
+        text = event.text().translate(EASTERN_DIGITS)  # Arabic keyboards type ١٢٣
+        return text if len(text) == 1 and text.isascii() and text.isalnum() else ""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        pos = event.position().toPoint()
+        moved = self._press_pos is not None and (pos - self._press_pos).manhattanLength() > 3
+        if event.button() != Qt.MouseButton.LeftButton or moved:
+            return
+        if self.textCursor().hasSelection():
+            return
+        under = self.spans_under(pos)
+        if not under:
+            self.spanClicked.emit("")
+            return
+        # Clicking the same place again steps through overlapping spans.
+        cp = self.code_point_at(pos)
+        index = (self._last_click[1] + 1) % len(under) if self._last_click[0] == cp else 0
+        self._last_click = (cp, index)
+        self.spanClicked.emit(under[index].uuid)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        under = self.spans_under(event.position().toPoint())
+        if under:
+            names = " + ".join(self.label_names.get(s.label, s.label) for s in under)
+            QToolTip.showText(event.globalPosition().toPoint(), names, self.viewport())
+        else:
+            QToolTip.hideText()

@@ -1,0 +1,185 @@
+"""The window's dialogs: projects, import with progress, export, labels, help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
+
+from app import __version__
+from app.core.exporting import export_jsonl
+from app.core.importing import ImportReport, import_paths
+from app.ui.label_editor import LabelEditor
+from storage import ProjectError
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+PROJECT_FILTER = "Tawsim projects (*.tawsim);;All files (*)"
+IMPORT_FILTER = "Articles (*.txt *.jsonl *.ndjson *.csv *.tsv);;All files (*)"
+
+
+def _message(parent: QWidget, title: str, text: str, *, error: bool = False) -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # file names and errors are never markup
+    box.setText(text)
+    box.exec()
+
+
+def ask_annotator(parent: QWidget | None, suggestion: str = "") -> str | None:
+    name, ok = QInputDialog.getText(
+        parent, "Who is annotating?", "Your name (each span is saved under it):", text=suggestion
+    )
+    return name.strip() if ok and name.strip() else None
+
+
+def new_project(window: MainWindow) -> None:
+    name, _ = QFileDialog.getSaveFileName(window, "New project", "", PROJECT_FILTER)
+    if name:
+        path = Path(name) if name.endswith(".tawsim") else Path(name + ".tawsim")
+        _open(window, path)
+
+
+def open_project(window: MainWindow) -> None:
+    name, _ = QFileDialog.getOpenFileName(window, "Open project", "", PROJECT_FILTER)
+    if name:
+        _open(window, Path(name))
+
+
+def _open(window: MainWindow, path: Path) -> None:
+    assert window.session is not None
+    try:
+        window.open_project(path, window.session.annotator.name)
+    except ProjectError as error:
+        _message(window, "Cannot open project", str(error), error=True)
+
+
+def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
+    menu.clear()
+    for path in window.settings.recent_projects():
+        action = menu.addAction(path)
+        action.triggered.connect(lambda _=False, p=path: _open(window, Path(p)))
+    if menu.isEmpty():
+        menu.addAction("(none yet)").setEnabled(False)
+
+
+def import_files(window: MainWindow) -> None:
+    names, _ = QFileDialog.getOpenFileNames(window, "Import articles", "", IMPORT_FILTER)
+    if names:
+        run_import(window, [Path(n) for n in names])
+
+
+def import_folder(window: MainWindow) -> None:
+    name = QFileDialog.getExistingDirectory(window, "Import a folder of articles")
+    if name:
+        run_import(window, [Path(name)])
+
+
+def run_import(window: MainWindow, paths: list[Path]) -> ImportReport | None:
+    assert window.project is not None and window.session is not None
+    progress = QProgressDialog("Importing…", "Cancel", 0, 1000, window)
+    progress.setWindowTitle("Import")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def report_progress(done: int, total: int) -> bool:
+        progress.setValue(int(1000 * done / total) if total else 0)
+        QApplication.processEvents()
+        return not progress.wasCanceled()
+
+    report = import_paths(
+        window.project,
+        paths,
+        annotator=window.session.annotator.name,
+        progress=report_progress,
+    )
+    progress.close()
+    window.list_model.reload()
+    if window.session.document is None:
+        first = window.project.documents.first_id()
+        if first is not None:
+            window.show_document(first)
+    lines = [report.summary()]
+    lines += [f"rejected: {m}" for m in report.rejected[:30]]
+    if len(report.rejected) > 30:
+        lines.append(f"… and {len(report.rejected) - 30} more")
+    _message(window, "Import", "\n".join(lines), error=bool(report.rejected))
+    return report
+
+
+def export_layer(window: MainWindow, *, mine: bool) -> None:
+    assert window.project is not None and window.session is not None
+    name, _ = QFileDialog.getSaveFileName(window, "Export JSONL", "", "JSONL (*.jsonl)")
+    if not name:
+        return
+    annotator = window.session.annotator.name if mine else None
+    try:
+        report = export_jsonl(window.project, name, annotator=annotator)
+    except (ProjectError, OSError) as error:
+        _message(window, "Export failed", str(error), error=True)
+        return
+    window.statusBar().showMessage(
+        f"Exported {report.documents} documents and {report.spans} spans to {report.path}", 8000
+    )
+
+
+def edit_labels(window: MainWindow) -> None:
+    assert window.session is not None
+    editor = LabelEditor(window.session.project, window.session.annotator.name, window)
+    editor.exec()
+    window.session.reload_labels()
+
+
+def toggle_proclitics(window: MainWindow) -> None:
+    assert window.project is not None
+    action = window.actions_by_name["proclitics"]
+    window.project.set_setting("strip_proclitics", "1" if action.isChecked() else "0")
+
+
+def zoom(window: MainWindow, step: int) -> None:
+    view = window.article_view
+    if step > 0:
+        view.zoomIn(1)
+    else:
+        view.zoomOut(1)
+    window.settings.set("article_point_size", view.font().pointSize())
+
+
+def show_help(window: MainWindow) -> None:
+    lines = [
+        "Tagging (in the article):",
+        "  select text with the mouse or Shift+arrows, then press a label key",
+        "  1–4 or the label's letter: tag the selection (snapped to whole words)",
+        "  Alt + label key: tag exactly the selected characters",
+        "  click a highlight: select that span (click again to reach an overlapped one)",
+        "  Tab / Shift+Tab: next / previous span",
+        "  a label key with a span selected: retag it",
+        "  Delete: delete the selected span · F2: edit its attributes",
+        "",
+    ]
+    for name, action in window.actions_by_name.items():
+        keys = ", ".join(k.toString() for k in action.shortcuts())
+        if keys and name not in ("delete",):
+            lines.append(f"  {keys}: {action.text().replace('&', '')}")
+    _message(window, "Keyboard shortcuts", "\n".join(lines))
+
+
+def show_about(window: MainWindow) -> None:
+    _message(
+        window,
+        "About Tawsim",
+        f"Tawsim {__version__} — offline annotation of Arabic news.\n"
+        "Every action is saved the moment you make it.",
+    )

@@ -1,0 +1,201 @@
+"""Documents: canonical text stored once, listed a page at a time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from storage.records import Document, DocumentRow
+
+if TYPE_CHECKING:
+    from storage.project import Project
+
+_DOC_COLUMNS = (
+    "id, external_id, text, sha256, title, source, url, published, meta,"
+    " import_file, import_encoding, import_notes"
+)
+
+# Status filters the document list understands; "unfinished" is what the annotator still owes.
+STATUS_FILTERS = ("all", "new", "in_progress", "done", "skipped", "unfinished")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document about to be stored (its text already canonical)."""
+
+    external_id: str
+    text: str
+    sha256: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    meta: dict[str, Any] | None = None
+    import_file: str = ""
+    import_encoding: str = ""
+    import_notes: str = ""
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the document list asks for: one annotator's view, optionally filtered."""
+
+    annotator_id: int
+    status: str = "all"
+    text: str = ""
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.status == "unfinished":
+            clauses.append("coalesce(st.status, 'new') IN ('new', 'in_progress')")
+        elif self.status != "all":
+            clauses.append("coalesce(st.status, 'new') = ?")
+            params.append(self.status)
+        if self.text.strip():
+            needle = self.text.strip()
+            clauses.append("(instr(d.title, ?) > 0 OR instr(d.external_id, ?) > 0)")
+            params += [needle, needle]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    return Document(
+        id=row[0],
+        external_id=row[1],
+        text=row[2],
+        sha256=row[3],
+        title=row[4],
+        source=row[5],
+        url=row[6],
+        published=row[7],
+        meta=json.loads(row[8]),
+        import_file=row[9],
+        import_encoding=row[10],
+        import_notes=row[11],
+    )
+
+
+class DocumentStore:
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    def add(self, doc: NewDocument, *, imported_at: str) -> int:
+        """Insert one document; the caller holds the transaction (imports batch them)."""
+        cursor = self._project.conn.execute(
+            "INSERT INTO documents (external_id, title, source, url, published, text, length,"
+            " sha256, meta, import_file, import_encoding, import_notes, imported_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.external_id,
+                doc.title,
+                doc.source,
+                doc.url,
+                doc.published,
+                doc.text,
+                len(doc.text),
+                doc.sha256,
+                json.dumps(doc.meta or {}, ensure_ascii=False, sort_keys=True),
+                doc.import_file,
+                doc.import_encoding,
+                doc.import_notes,
+                imported_at,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def get(self, document_id: int) -> Document | None:
+        row = self._project.conn.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return None if row is None else _document(row)
+
+    def id_by_sha256(self, sha256: str) -> int | None:
+        row = self._project.conn.execute(
+            "SELECT id FROM documents WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def id_by_external_id(self, external_id: str) -> int | None:
+        row = self._project.conn.execute(
+            "SELECT id FROM documents WHERE external_id = ?", (external_id,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def count(self, query: ListQuery | None = None) -> int:
+        if query is None:
+            return int(self._project.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        where, params = query.where()
+        sql = (
+            "SELECT count(*) FROM documents d LEFT JOIN document_status st"
+            f" ON st.document_id = d.id AND st.annotator_id = ?{where}"
+        )
+        return int(self._project.conn.execute(sql, [query.annotator_id, *params]).fetchone()[0])
+
+    def page(self, query: ListQuery, offset: int, limit: int) -> list[DocumentRow]:
+        """Rows ``offset .. offset+limit`` of the filtered list, in import order."""
+        where, params = query.where()
+        sql = (
+            "SELECT d.id, d.external_id, d.title, coalesce(st.status, 'new'),"
+            " (SELECT count(*) FROM spans sp"
+            "   WHERE sp.document_id = d.id AND sp.annotator_id = ?), d.length"
+            " FROM documents d LEFT JOIN document_status st"
+            f" ON st.document_id = d.id AND st.annotator_id = ?{where}"
+            " ORDER BY d.id LIMIT ? OFFSET ?"
+        )
+        rows = self._project.conn.execute(
+            sql, [query.annotator_id, query.annotator_id, *params, limit, offset]
+        ).fetchall()
+        return [DocumentRow(*row) for row in rows]
+
+    def row(self, document_id: int, annotator_id: int) -> DocumentRow | None:
+        row = self._project.conn.execute(
+            "SELECT d.id, d.external_id, d.title, coalesce(st.status, 'new'),"
+            " (SELECT count(*) FROM spans sp"
+            "   WHERE sp.document_id = d.id AND sp.annotator_id = ?), d.length"
+            " FROM documents d LEFT JOIN document_status st"
+            " ON st.document_id = d.id AND st.annotator_id = ? WHERE d.id = ?",
+            (annotator_id, annotator_id, document_id),
+        ).fetchone()
+        return None if row is None else DocumentRow(*row)
+
+    def position(self, query: ListQuery, document_id: int) -> int | None:
+        """Row index of a document in the filtered list (None when filtered out)."""
+        where, params = query.where()
+        extra = " AND " if where else " WHERE "
+        sql = (
+            "SELECT count(*) FROM documents d LEFT JOIN document_status st"
+            f" ON st.document_id = d.id AND st.annotator_id = ?{where}{extra}d.id < ?"
+        )
+        if self.row(document_id, query.annotator_id) is None:
+            return None
+        index = int(
+            self._project.conn.execute(sql, [query.annotator_id, *params, document_id]).fetchone()[
+                0
+            ]
+        )
+        check = self.page(query, index, 1)
+        return index if check and check[0].id == document_id else None
+
+    def next_unfinished(self, annotator_id: int, after_id: int) -> int | None:
+        """The next document (wrapping round) this annotator has not marked done or skipped."""
+        sql = (
+            "SELECT d.id FROM documents d LEFT JOIN document_status st"
+            " ON st.document_id = d.id AND st.annotator_id = ?"
+            " WHERE coalesce(st.status, 'new') IN ('new', 'in_progress') AND d.id {op} ?"
+            " ORDER BY d.id LIMIT 1"
+        )
+        conn = self._project.conn
+        for op, bound in ((">", after_id), (">", -1)):
+            row = conn.execute(sql.format(op=op), (annotator_id, bound)).fetchone()
+            if row is not None and row[0] != after_id:
+                return int(row[0])
+        return None
+
+    def first_id(self) -> int | None:
+        row = self._project.conn.execute("SELECT min(id) FROM documents").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def ids(self) -> list[int]:
+        return [r[0] for r in self._project.conn.execute("SELECT id FROM documents ORDER BY id")]

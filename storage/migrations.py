@@ -1,0 +1,148 @@
+"""Forward-only numbered schema migrations, tracked in ``PRAGMA user_version``.
+
+A migration is a list of SQL statements that takes the schema from version N-1 to N.
+Never edit a migration that has shipped: add the next number instead, and add a fixture
+project of the previous version to tests/fixtures so the upgrade stays tested.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from storage.errors import NewerProjectError
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE project_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            external_id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            published TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            meta TEXT NOT NULL DEFAULT '{}',
+            import_file TEXT NOT NULL DEFAULT '',
+            import_encoding TEXT NOT NULL DEFAULT '',
+            import_notes TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE labels (
+            id TEXT PRIMARY KEY,
+            name_ar TEXT NOT NULL DEFAULT '',
+            name_en TEXT NOT NULL DEFAULT '',
+            color TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            attributes TEXT NOT NULL DEFAULT '[]',
+            sort_order INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT 'human' CHECK (kind IN ('human', 'gold', 'suggestions')),
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE spans (
+            uuid TEXT PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(id) ON UPDATE CASCADE,
+            text TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ("end" > start)
+        )""",
+        "CREATE INDEX spans_by_document ON spans(document_id, annotator_id, start)",
+        """CREATE TABLE document_status (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator_id)
+        )""",
+        "CREATE INDEX status_by_annotator ON document_status(annotator_id, status)",
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            span_uuid TEXT,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        # The change log is append-only: merging and auditing replay it, so rows never change.
+        """CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            document_id INTEGER,
+            span_uuid TEXT,
+            before TEXT,
+            after TEXT
+        )""",
+        "CREATE INDEX changes_by_span ON changes(span_uuid)",
+        """CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes
+           BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END""",
+        """CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes
+           BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END""",
+    ],
+}
+
+LATEST_VERSION = max(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the project with SQLite's online backup API before touching its schema."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    with sqlite3.connect(target) as dest:
+        conn.backup(dest)
+    dest.close()
+    return target
+
+
+def upgrade(conn: sqlite3.Connection, path: Path | None) -> list[int]:
+    """Bring the schema to LATEST_VERSION; returns the versions applied.
+
+    Each step runs in its own transaction together with its user_version bump, so a
+    failure leaves the file at the last complete version.
+    """
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise NewerProjectError(
+            f"{path}: this project was written by a newer Tawsim (schema {current}, this "
+            f"version knows up to {LATEST_VERSION}). Update Tawsim to open it; the file "
+            "was not changed."
+        )
+    applied: list[int] = []
+    if current == LATEST_VERSION:
+        return applied
+    if current > 0 and path is not None:
+        backup_before_upgrade(conn, path, current)
+    for version in range(current + 1, LATEST_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(version)
+    return applied

@@ -1,0 +1,184 @@
+"""Spans: every create, retag, attribute edit and delete is one transaction plus a log entry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING, Any
+
+from storage.errors import ProjectError
+from storage.records import Span
+
+if TYPE_CHECKING:
+    from storage.project import Project
+
+_SELECT = (
+    'SELECT s.uuid, s.document_id, a.name, s.start, s."end", s.label, s.text, s.attrs,'
+    " s.created_at, s.updated_at FROM spans s JOIN annotators a ON a.id = s.annotator_id"
+)
+
+
+def _span(row: tuple[Any, ...]) -> Span:
+    return Span(
+        uuid=row[0],
+        document_id=row[1],
+        annotator=row[2],
+        start=row[3],
+        end=row[4],
+        label=row[5],
+        text=row[6],
+        attrs=json.loads(row[7]),
+        created_at=row[8],
+        updated_at=row[9],
+    )
+
+
+def span_payload(span: Span) -> dict[str, Any]:
+    """The span as the change log records it."""
+    return asdict(span)
+
+
+class SpanStore:
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    def for_document(self, document_id: int, annotator: str | None = None) -> list[Span]:
+        if annotator is None:
+            rows = self._project.conn.execute(
+                f'{_SELECT} WHERE s.document_id = ? ORDER BY a.name, s.start, s."end", s.label',
+                (document_id,),
+            ).fetchall()
+        else:
+            rows = self._project.conn.execute(
+                f"{_SELECT} WHERE s.document_id = ? AND a.name = ?"
+                ' ORDER BY s.start, s."end", s.label',
+                (document_id, annotator),
+            ).fetchall()
+        return [_span(r) for r in rows]
+
+    def get(self, uuid: str) -> Span | None:
+        row = self._project.conn.execute(f"{_SELECT} WHERE s.uuid = ?", (uuid,)).fetchone()
+        return None if row is None else _span(row)
+
+    def count(self, annotator: str | None = None) -> int:
+        if annotator is None:
+            return int(self._project.conn.execute("SELECT count(*) FROM spans").fetchone()[0])
+        row = self._project.conn.execute(
+            "SELECT count(*) FROM spans s JOIN annotators a ON a.id = s.annotator_id"
+            " WHERE a.name = ?",
+            (annotator,),
+        ).fetchone()
+        return int(row[0])
+
+    def covered_text(self, document_id: int, start: int, end: int) -> str:
+        """``text[start:end]`` of a document, checked against its length."""
+        row = self._project.conn.execute(
+            "SELECT length, substr(text, ? + 1, ?) FROM documents WHERE id = ?",
+            (start, end - start, document_id),
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"no document with id {document_id}")
+        if not 0 <= start < end <= row[0]:
+            raise ProjectError(
+                f"span [{start}, {end}) is outside document {document_id} (length {row[0]})"
+            )
+        return str(row[1])
+
+    def create(self, span: Span, *, by: str) -> Span:
+        """Store a new span (or bring back a deleted one with the same uuid)."""
+        with self._project.transaction() as conn:
+            covered = self.covered_text(span.document_id, span.start, span.end)
+            if span.text and span.text != covered:
+                raise ProjectError(
+                    f"span text {span.text!r} differs from the document's {covered!r}"
+                )
+            annotator = self._project.annotator(span.annotator)
+            from storage.project import now
+
+            stamp = now()
+            stored = replace(
+                span,
+                text=covered,
+                created_at=span.created_at or stamp,
+                updated_at=span.updated_at or stamp,
+            )
+            conn.execute(
+                'INSERT INTO spans (uuid, document_id, annotator_id, start, "end", label, text,'
+                " attrs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    stored.uuid,
+                    stored.document_id,
+                    annotator.id,
+                    stored.start,
+                    stored.end,
+                    stored.label,
+                    stored.text,
+                    json.dumps(stored.attrs, ensure_ascii=False, sort_keys=True),
+                    stored.created_at,
+                    stored.updated_at,
+                ),
+            )
+            self._project.log_change(
+                by=by,
+                action="span.create",
+                document_id=stored.document_id,
+                span_uuid=stored.uuid,
+                after=span_payload(stored),
+            )
+            self._project.status.touch(stored.document_id, annotator.id, by=by)
+        return stored
+
+    def update(
+        self,
+        uuid: str,
+        *,
+        by: str,
+        label: str | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> Span:
+        """Retag a span and/or replace its attributes."""
+        with self._project.transaction() as conn:
+            before = self.get(uuid)
+            if before is None:
+                raise ProjectError(f"no span {uuid}")
+            from storage.project import now
+
+            after = replace(
+                before,
+                label=before.label if label is None else label,
+                attrs=before.attrs if attrs is None else dict(attrs),
+                updated_at=now(),
+            )
+            conn.execute(
+                "UPDATE spans SET label = ?, attrs = ?, updated_at = ? WHERE uuid = ?",
+                (
+                    after.label,
+                    json.dumps(after.attrs, ensure_ascii=False, sort_keys=True),
+                    after.updated_at,
+                    uuid,
+                ),
+            )
+            self._project.log_change(
+                by=by,
+                action="span.update",
+                document_id=after.document_id,
+                span_uuid=uuid,
+                before=span_payload(before),
+                after=span_payload(after),
+            )
+        return after
+
+    def delete(self, uuid: str, *, by: str) -> Span:
+        with self._project.transaction() as conn:
+            before = self.get(uuid)
+            if before is None:
+                raise ProjectError(f"no span {uuid}")
+            conn.execute("DELETE FROM spans WHERE uuid = ?", (uuid,))
+            self._project.log_change(
+                by=by,
+                action="span.delete",
+                document_id=before.document_id,
+                span_uuid=uuid,
+                before=span_payload(before),
+            )
+        return before
