@@ -25,7 +25,7 @@ from app.settings import Settings
 from app.ui.article_view import ArticleView
 from app.ui.commands import DeleteSpan, SetStatus, TagSpan, UpdateSpan
 from app.ui.document_list import DocumentList, DocumentListModel
-from app.ui.fonts import load_fonts
+from app.ui.fonts import article_font, load_fonts
 from app.ui.label_bar import LabelBar
 from app.ui.menus import build_menus
 from app.ui.session import AnnotationSession
@@ -57,6 +57,9 @@ class MainWindow(QMainWindow):
         self.annotator_text.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.annotator_text)
+        point_size = self.settings.get("article_point_size")
+        if isinstance(point_size, int) and 8 <= point_size <= 72:
+            self.article_view.setFont(article_font(point_size))
         self._build_layout()
         self._connect_widgets()
         self.session: AnnotationSession | None = None
@@ -115,6 +118,8 @@ class MainWindow(QMainWindow):
         self.span_list.setModel(self.span_model)
         self.span_list.selectionModel().currentRowChanged.connect(self._on_span_row_changed)
         self._on_labels_changed()
+        strip = project.setting("strip_proclitics", "1") == "1"
+        self.actions_by_name["proclitics"].setChecked(strip)
         self.annotator_text.setText(f"Annotator: {session.annotator.name}")
         self.setWindowTitle(f"Tawsim — {path.name}")
         self.settings.remember_project(path)

@@ -1,0 +1,70 @@
+"""Real mouse and keyboard input on the article view, addressed in code points."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
+from app.ui.article_view import ArticleView
+
+
+def point_at(view: ArticleView, cp: int) -> QPoint:
+    """Viewport point in the middle of the character at code point ``cp``."""
+    offsets = view.painter.offsets
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(offsets.to_utf16(cp))
+    left = view.cursorRect(cursor)
+    cursor.setPosition(offsets.to_utf16(cp + 1))
+    right = view.cursorRect(cursor)
+    x = (left.center().x() + right.center().x()) // 2
+    return QPoint(x, left.center().y())
+
+
+def click_char(view: ArticleView, cp: int) -> None:
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, cp))
+
+
+def double_click_word(view: ArticleView, cp: int) -> None:
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, cp))
+
+
+def select_with_keys(view: ArticleView, start: int, end: int) -> None:
+    """Caret at ``start``, then real Shift+Left presses up to ``end``.
+
+    In a right-to-left paragraph Qt's logical cursor style moves Left *forward* in the
+    text, which is exactly what an Arabic reader expects.
+    """
+    offsets = view.painter.offsets
+    cursor = view.textCursor()
+    cursor.setPosition(offsets.to_utf16(start))
+    view.setTextCursor(cursor)
+    view.setFocus()
+    for _ in range(end - start):
+        QTest.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+
+
+def stored_spans(db: sqlite3.Connection, external_id: str) -> list[tuple[int, int, str, str]]:
+    return db.execute(
+        'SELECT s.start, s."end", s.label, s.text FROM spans s'
+        " JOIN documents d ON d.id = s.document_id WHERE d.external_id = ?"
+        ' ORDER BY s.start, s."end", s.label',
+        (external_id,),
+    ).fetchall()
+
+
+def painted_ranges(view: ArticleView) -> list[tuple[int, int, str]]:
+    """(start, end, background colour) of every highlighted fragment, in UTF-16 units."""
+    result = []
+    block = view.document().begin()
+    while block.isValid():
+        for item in block:
+            fragment = item.fragment()
+            fmt = fragment.charFormat()
+            if fmt.background().style() != fmt.background().style().NoBrush:
+                start = fragment.position()
+                result.append((start, start + fragment.length(), fmt.background().color().name()))
+        block = block.next()
+    return result
