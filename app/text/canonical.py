@@ -151,7 +151,9 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         utf8_error = error
     valid, invalid = _count_utf8_sequences(data)
     line, col = _line_of(data, utf8_error.start)
-    if valid >= 10 * invalid:
+    # Legacy Arabic text has about one valid UTF-8 sequence per hundred invalid bytes, so
+    # twice as many valid sequences as invalid bytes is already damaged UTF-8, not mojibake.
+    if valid >= 2 * invalid:
         raise DecodeError(
             f"line {line}, column {col}: invalid UTF-8 byte 0x{data[utf8_error.start]:02x}"
             " (the file is UTF-8 but damaged or truncated)"

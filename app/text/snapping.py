@@ -33,13 +33,16 @@ def snap(
     """Snap ``[start, end)``; returns the same range when nothing is left of it."""
     start, end = max(0, min(start, end)), min(len(text), max(start, end))
     s, e = _keep_marks_with_letters(text, start, end)
-    while s < e and is_edge_junk(text[s]):
+    # A mark whose letter was trimmed (tatweel + fatha, '.' + tanwin) goes with it.
+    while s < e and (is_edge_junk(text[s]) or is_mark(text[s])):
         s += 1
-    while e > s and is_edge_junk(text[e - 1]):
-        e -= 1
-    # Trimming may have left a mark at the start whose letter was junk (e.g. tatweel + fatha).
-    while s < e and is_mark(text[s]):
-        s += 1
+    while e > s:
+        base = e - 1
+        while base > s and is_mark(text[base]):
+            base -= 1
+        if not is_edge_junk(text[base]):
+            break
+        e = base
     if s >= e:
         return start, end
     if options.strip_proclitics and label in options.name_labels:

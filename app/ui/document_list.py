@@ -102,8 +102,11 @@ class DocumentListModel(QAbstractTableModel):
             return f"{doc.external_id} · {doc.length} characters"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and doc.status in STATUS_COLOR:
             return QColor(STATUS_COLOR[doc.status])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column == 0:  # Arabic titles read from the right
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == 2:
+                return int(Qt.AlignmentFlag.AlignCenter)
         if role == DocumentIdRole:
             return doc.id
         return None

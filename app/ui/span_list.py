@@ -78,6 +78,8 @@ class SpanListModel(QAbstractTableModel):
             if column == 1:
                 return span.text.replace("\n", " ⏎ ")
             return format_attrs(span.attrs)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
             label = self.session.label(span.label)
             return QColor(label.color) if label else None

@@ -1,0 +1,52 @@
+"""Render the README screenshot: the real window, a sample article tagged with all labels.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot.py docs/screenshot.png
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+os.environ.setdefault("TAWSIM_HOME", tempfile.mkdtemp(prefix="tawsim-shot-"))
+
+from app.core.setup import ensure_default_project  # noqa: E402
+from app.ui import create_window  # noqa: E402
+
+TAGS = [  # (text, key) in the first sample article
+    ("دير الزور", "2"),
+    ("ثلاثة عشر", "3"),
+    ("23", "3"),
+    ("فجر اليوم الأربعاء", "4"),
+    ("قوات سوريا الديمقراطية", "1"),
+    ("بدير الزور", "2"),
+    ("الدفاع المدني", "1"),
+]
+
+
+def main(out: str) -> None:
+    path, _ = ensure_default_project()
+    window = create_window(path, "layla")
+    window.resize(1360, 820)
+    window.show()
+    view = window.article_view
+    text = window.session.document.text
+    cursor = 0
+    for phrase, key in TAGS:
+        start = text.index(phrase, cursor if phrase != "بدير الزور" else 0)
+        view.select_code_points(start, start + len(phrase))
+        QTest.keyClick(view, getattr(Qt.Key, f"Key_{key}"))
+    window.session.select_span(window.session.spans[2].uuid)
+    QApplication.processEvents()
+    window.grab().save(out)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
