@@ -206,7 +206,7 @@ class Importer:
                 f"{where}: [{start}, {end}) is {problem} (text length {len(record.text)})"
             )
         label = raw.get("label")
-        if label not in self.labels:
+        if not isinstance(label, str) or label not in self.labels:
             raise RecordRejected(f"{where}: unknown label {label!r}")
         given = raw.get("text")
         if given is not None and given != record.text[start:end]:

@@ -31,7 +31,7 @@ def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[SourceRecord
         yield SourceError(f"{path}", str(error), size=len(data))
         return
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
-        size = len(line) + 1
+        size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
         if not line.strip():
             continue
         location = f"{path}:{number}"

@@ -63,10 +63,10 @@ class ArticleView(QPlainTextEdit):
         self.setExtraSelections([])
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def repaint_range(self, spans: list[Span], start: int, end: int) -> None:
-        self.spans = spans
-        # Spans that overlap the changed stretch decide its formats; nothing else moves.
-        self.painter.paint(spans, start, end)
+    def repaint_range(self, all_spans: list[Span], near: list[Span], start: int, end: int) -> None:
+        """Repaint [start, end) only; ``near`` are the spans overlapping it."""
+        self.spans = all_spans
+        self.painter.paint(near, start, end)
 
     def set_label_colors(self, colors: dict[str, str]) -> None:
         self.painter.set_colors(colors)

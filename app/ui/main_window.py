@@ -238,7 +238,8 @@ class MainWindow(QMainWindow):
     def _on_spans_changed(self, document_id: int, start: int, end: int) -> None:
         session = self.session
         assert session is not None
-        self.article_view.repaint_range(session.spans, start, end)
+        near = session.overlapping(start, end)
+        self.article_view.repaint_range(session.spans, near, start, end)
         self.span_model.reset()
         self._on_span_selected(session.selected_uuid)
         self.list_model.refresh_document(document_id)

@@ -9,7 +9,7 @@ from one notification.
 from __future__ import annotations
 
 import uuid
-from bisect import insort
+from bisect import bisect_left, insort
 from dataclasses import replace
 from typing import Any
 
@@ -44,17 +44,20 @@ class AnnotationSession(QObject):
         self.offsets: Utf16Map | None = None
         self.spans: list[Span] = []
         self.selected_uuid = ""
+        self._longest = 0
         self.labels: list[Label] = []
+        self._labels_by_id: dict[str, Label] = {}
         self._known_names: set[str] = set()
         self.reload_labels()
 
     # -- labels ---------------------------------------------------------------------------
     def reload_labels(self) -> None:
         self.labels = self.project.labels.all()
+        self._labels_by_id = {label.id: label for label in self.labels}
         self.labelsChanged.emit()
 
     def label(self, label_id: str) -> Label | None:
-        return next((label for label in self.labels if label.id == label_id), None)
+        return self._labels_by_id.get(label_id)
 
     def label_for_key(self, key: str) -> Label | None:
         key = key.upper()
@@ -72,6 +75,8 @@ class AnnotationSession(QObject):
         self.spans = sorted(
             self.project.spans.for_document(document_id, self.annotator.name), key=_order
         )
+        # An upper bound on span length lets overlapping() bisect instead of scanning.
+        self._longest = max((s.end - s.start for s in self.spans), default=0)
         self.selected_uuid = ""
         self.documentOpened.emit(document_id)
 
@@ -82,6 +87,12 @@ class AnnotationSession(QObject):
 
     def span(self, span_uuid: str) -> Span | None:
         return next((s for s in self.spans if s.uuid == span_uuid), None)
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        """Spans that overlap [start, end), found by bisection over the sorted layer."""
+        lo = bisect_left(self.spans, start - self._longest, key=lambda s: s.start)
+        hi = bisect_left(self.spans, end, key=lambda s: s.start)
+        return [s for s in self.spans[lo:hi] if s.end > start]
 
     def spans_at(self, position: int) -> list[Span]:
         """Spans covering code point ``position``, shortest first."""
@@ -124,7 +135,12 @@ class AnnotationSession(QObject):
 
     def duplicate_of(self, start: int, end: int, label: str) -> Span | None:
         return next(
-            (s for s in self.spans if (s.start, s.end, s.label) == (start, end, label)), None
+            (
+                s
+                for s in self.overlapping(start, end)
+                if (s.start, s.end, s.label) == (start, end, label)
+            ),
+            None,
         )
 
     # -- the storage calls undo commands make (one transaction each) ----------------------
@@ -134,6 +150,7 @@ class AnnotationSession(QObject):
             self._known_names.add(stored.text)
         if self._is_open(stored.document_id):
             insort(self.spans, stored, key=_order)
+            self._longest = max(self._longest, stored.end - stored.start)
             self.spansChanged.emit(stored.document_id, stored.start, stored.end)
             self.statusChanged.emit(stored.document_id, self.status())
         return stored

@@ -128,7 +128,9 @@ class SpanList(QTableView):
 
     def setModel(self, model: Any) -> None:
         super().setModel(model)
+        # No ResizeToContents: it measures up to 1,000 rows on every change.
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 110)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
