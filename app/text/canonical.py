@@ -10,6 +10,7 @@ exactly: harakat, tatweel, bidi marks, NBSP and emoji are the author's text.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -31,14 +32,31 @@ class DecodeError(ValueError):
 
 @dataclass(frozen=True)
 class Canonical:
-    """Canonical text plus a map from each raw code point offset to its canonical offset."""
+    """Canonical text plus a map from each raw code point offset to its canonical offset.
+
+    ``raw_to_canonical`` is None when canonicalization changed nothing (the usual case),
+    and offsets then map to themselves.
+    """
 
     text: str
-    raw_to_canonical: list[int] = field(repr=False)
+    mapping: list[int] | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
 
+    @property
+    def raw_to_canonical(self) -> list[int]:
+        if self.mapping is None:
+            return list(range(len(self.text) + 1))
+        return self.mapping
+
     def map_offset(self, raw_offset: int) -> int:
-        return self.raw_to_canonical[raw_offset]
+        if self.mapping is None:
+            return raw_offset
+        return self.mapping[raw_offset]
+
+
+# Anything canonicalization would change: CR, presentation forms (not U+FEFF).
+_NEEDS_WORK = re.compile("[\r\ufb50-\ufdff\ufe70-\ufefe]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def sha256(text: str) -> str:
@@ -52,6 +70,8 @@ def is_presentation_form(ch: str) -> bool:
 
 def canonicalize(raw: str) -> Canonical:
     """Drop a leading BOM, turn CRLF/CR into LF and repair presentation forms."""
+    if not raw.startswith("\ufeff") and not _NEEDS_WORK.search(raw):
+        return Canonical(text=raw)
     out: list[str] = []
     mapping: list[int] = []
     repaired = 0
@@ -88,17 +108,18 @@ def canonicalize(raw: str) -> Canonical:
         )
     if "\r" in raw:
         notes.append("line ends converted to LF")
-    return Canonical(text="".join(out), raw_to_canonical=mapping, notes=tuple(notes))
+    return Canonical(text="".join(out), mapping=mapping, notes=tuple(notes))
 
 
 def check_text(text: str) -> str | None:
     """Why a decoded text cannot be a document, or None when it can."""
     if not text.strip():
         return "empty document (no text after decoding)"
-    for index, ch in enumerate(text):
-        if "\ud800" <= ch <= "\udfff":
-            line = text.count("\n", 0, index) + 1
-            return f"line {line}: unpaired surrogate U+{ord(ch):04X} (not valid Unicode text)"
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        line = text.count("\n", 0, surrogate.start()) + 1
+        code = ord(surrogate.group())
+        return f"line {line}: unpaired surrogate U+{code:04X} (not valid Unicode text)"
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return f"line {line}: NUL character (binary data, not text)"
