@@ -116,12 +116,8 @@ def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) ->
     return target
 
 
-def upgrade(conn: sqlite3.Connection, path: Path | None) -> list[int]:
-    """Bring the schema to LATEST_VERSION; returns the versions applied.
-
-    Each step runs in its own transaction together with its user_version bump, so a
-    failure leaves the file at the last complete version.
-    """
+def refuse_newer(conn: sqlite3.Connection, path: Path | None) -> int:
+    """The schema version, or NewerProjectError when this Tawsim is too old for it."""
     current = schema_version(conn)
     if current > LATEST_VERSION:
         raise NewerProjectError(
@@ -129,6 +125,16 @@ def upgrade(conn: sqlite3.Connection, path: Path | None) -> list[int]:
             f"version knows up to {LATEST_VERSION}). Update Tawsim to open it; the file "
             "was not changed."
         )
+    return current
+
+
+def upgrade(conn: sqlite3.Connection, path: Path | None) -> list[int]:
+    """Bring the schema to LATEST_VERSION; returns the versions applied.
+
+    Each step runs in its own transaction together with its user_version bump, so a
+    failure leaves the file at the last complete version.
+    """
+    current = refuse_newer(conn, path)
     applied: list[int] = []
     if current == LATEST_VERSION:
         return applied

@@ -13,7 +13,7 @@ from typing import Any
 from storage.documents import DocumentStore
 from storage.errors import NotAProjectError, ProjectError
 from storage.labels import LabelStore
-from storage.migrations import upgrade
+from storage.migrations import refuse_newer, upgrade
 from storage.records import Annotator, Label
 from storage.spans import SpanStore
 from storage.status import StatusStore
@@ -161,6 +161,8 @@ def open_project(
     try:
         if not is_new:
             _check_is_project(conn, path)
+            # Before any PRAGMA below writes to the file: a newer project stays untouched.
+            refuse_newer(conn, path)
         # WAL keeps readers off the writer's back; FULL sync makes each commit survive power loss.
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -177,6 +179,9 @@ def open_project(
         return project
     except BaseException:
         conn.close()
+        if is_new:  # a project that could not be set up completely is not left behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
 
 

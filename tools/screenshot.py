@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -16,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("TAWSIM_HOME", tempfile.mkdtemp(prefix="tawsim-shot-"))
 
-from app.core.setup import ensure_default_project  # noqa: E402
-from app.ui import create_window  # noqa: E402
+from app.core.setup import ensure_default_project
+from app.ui import create_window
 
 TAGS = [  # (text, key) in the first sample article
     ("دير الزور", "2"),

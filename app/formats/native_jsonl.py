@@ -28,20 +28,41 @@ def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[SourceRecord
     try:
         text, used = decode(data, encoding)
     except DecodeError as error:
-        yield SourceError(f"{path}", str(error), size=len(data))
+        if encoding or b"\x00" in data or not data.strip():
+            yield SourceError(f"{path}", str(error), size=len(data))
+            return
+        # Damaged UTF-8: keep every line that decodes, name the ones that do not.
+        yield from _read_lines_separately(path, data)
         return
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
-        size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
-        if not line.strip():
-            continue
-        location = f"{path}:{number}"
+        yield from _read_line(path, number, line, used)
+
+
+def _read_lines_separately(path: Path, data: bytes) -> Iterator[SourceRecord | SourceError]:
+    for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as error:
-            reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
-            yield SourceError(location, f"malformed JSON ({reason})", size=size)
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            reason = f"invalid UTF-8 byte 0x{raw[error.start]:02x} at column {error.start + 1}"
+            yield SourceError(f"{path}:{number}", reason, size=len(raw) + 1)
             continue
-        yield _record(obj, location, f"{path.stem}-{number}", used, size)
+        yield from _read_line(path, number, line, "UTF-8")
+
+
+def _read_line(
+    path: Path, number: int, line: str, used: str
+) -> Iterator[SourceRecord | SourceError]:
+    if not line.strip():
+        return
+    size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
+    location = f"{path}:{number}"
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
+        yield SourceError(location, f"malformed JSON ({reason})", size=size)
+        return
+    yield _record(obj, location, f"{path.stem}-{number}", used, size)
 
 
 def _record(

@@ -31,7 +31,8 @@ def snap(
     options: SnapOptions = SnapOptions(),
 ) -> tuple[int, int]:
     """Snap ``[start, end)``; returns the same range when nothing is left of it."""
-    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    low, high = sorted((start, end))
+    start, end = min(max(0, low), len(text)), min(max(0, high), len(text))
     s, e = _keep_marks_with_letters(text, start, end)
     # A mark whose letter was trimmed (tatweel + fatha, '.' + tanwin) goes with it.
     while s < e and (is_edge_junk(text[s]) or is_mark(text[s])):
@@ -70,7 +71,8 @@ def _strip_proclitic(text: str, s: int, e: int, known_names: Collection[str]) ->
         rest_start = s + skip
         if rest_start >= e:
             break
-        if skip == 2 and text[s + 1] not in PROCLITICS:
+        # Two proclitics are wa/fa then bi/ka/li ('وبالرقة'); 'كوالالمبور' is a name.
+        if skip == 2 and (text[s] not in "وف" or text[s + 1] not in "بكل"):
             break
         rest = text[rest_start:e]
         word = rest.split(None, 1)[0] if rest.split() else ""

@@ -123,9 +123,7 @@ def test_change_log_refuses_update_and_delete(project: Project) -> None:
 
 def test_transaction_rolls_back_everything_on_error(project: Project) -> None:
     with pytest.raises(RuntimeError), project.transaction():
-        project.conn.execute(
-            "INSERT INTO project_meta (key, value) VALUES ('outer', '1')"
-        )
+        project.conn.execute("INSERT INTO project_meta (key, value) VALUES ('outer', '1')")
         with project.transaction():  # nested: joins the outer transaction
             project.conn.execute("INSERT INTO project_meta (key, value) VALUES ('inner', '1')")
         raise RuntimeError("boom")

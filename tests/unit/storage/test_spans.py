@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import asdict
 
 import pytest
 
@@ -99,7 +100,8 @@ def test_update_writes_one_change_row_with_before_and_after(
 def test_delete_writes_one_change_row(project: Project, add_document: AddDocument) -> None:
     doc = add_document(TEXT)
     start = TEXT.index("الرقة")
-    created = project.spans.create(new_span(doc, start, start + 5), by="alice")
+    project.spans.create(new_span(doc, start, start + 5), by="alice")
+    updated = project.spans.update("u-1", by="alice", label="ACTOR")
     project.spans.delete("u-1", by="bob")
     assert project.spans.get("u-1") is None
     assert project.spans.count() == 0
@@ -107,16 +109,14 @@ def test_delete_writes_one_change_row(project: Project, add_document: AddDocumen
     assert len(rows) == 1
     assert rows[0][0] == "u-1"
     assert rows[0][3] == "bob"
-    assert json.loads(rows[0][1] or "{}")["text"] == created.text
+    assert json.loads(rows[0][1] or "{}") == asdict(updated)
     assert rows[0][2] is None
     # Three span actions, three rows naming the span.
     count = project.conn.execute("SELECT count(*) FROM changes WHERE span_uuid = 'u-1'")
     assert count.fetchone()[0] == 3
 
 
-def test_create_with_wrong_text_stores_nothing(
-    project: Project, add_document: AddDocument
-) -> None:
+def test_create_with_wrong_text_stores_nothing(project: Project, add_document: AddDocument) -> None:
     doc = add_document(TEXT)
     before = table_counts(project)
     start = TEXT.index("الرقة")

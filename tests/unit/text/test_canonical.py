@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.text.canonical import DecodeError, canonicalize, check_text, decode, sha256
+from app.text.canonical import Canonical, DecodeError, canonicalize, check_text, decode, sha256
 
 # Western digits: Eastern Arabic digits cannot be encoded in Windows-1256 or ISO-8859-6.
 NEWS = (
@@ -38,12 +38,16 @@ def test_decode_utf16_with_bom(codec: str) -> None:
     assert decode(data) == (NEWS, "UTF-16 with BOM")
 
 
-@pytest.mark.parametrize(("codec", "name"), [("cp1256", "Windows-1256"), ("iso8859_6", "ISO-8859-6")])
+@pytest.mark.parametrize(
+    ("codec", "name"), [("cp1256", "Windows-1256"), ("iso8859_6", "ISO-8859-6")]
+)
 def test_decode_legacy_arabic_encodings(codec: str, name: str) -> None:
     assert decode(NEWS.encode(codec)) == (NEWS, name)
 
 
-@pytest.mark.parametrize(("codec", "name"), [("cp1256", "Windows-1256"), ("iso8859_6", "ISO-8859-6")])
+@pytest.mark.parametrize(
+    ("codec", "name"), [("cp1256", "Windows-1256"), ("iso8859_6", "ISO-8859-6")]
+)
 def test_decode_legacy_single_sentence(codec: str, name: str) -> None:
     sentence = "قالت الشرطة إن الحادث وقع صباح يوم الاثنين في شارع رئيسي."
     assert decode(sentence.encode(codec)) == (sentence, name)
@@ -125,18 +129,25 @@ def test_explicit_unknown_encoding() -> None:
 # -- canonicalize -------------------------------------------------------------------------
 
 
+def offset_map(result: Canonical, raw: str) -> list[int]:
+    return [result.map_offset(i) for i in range(len(raw) + 1)]
+
+
 def test_leading_bom_is_dropped_and_offsets_shift() -> None:
     result = canonicalize("\ufeffغزة")
     assert result.text == "غزة"
-    assert result.raw_to_canonical == [0, 0, 1, 2, 3]
+    assert offset_map(result, "\ufeffغزة") == [0, 0, 1, 2, 3]
     assert result.notes == ()
 
 
-def test_bom_inside_the_text_is_kept() -> None:
-    raw = "غزة\ufeffالآن"
+@pytest.mark.parametrize("line_end", ["", "\r\n"])
+def test_bom_inside_the_text_is_kept(line_end: str) -> None:
+    raw = "غزة\ufeffالآن" + line_end
     result = canonicalize(raw)
-    assert result.text == raw
-    assert result.raw_to_canonical == list(range(len(raw) + 1))
+    assert result.text == raw.replace("\r\n", "\n")
+    kept = len(raw) - len(line_end) + 1  # up to and including the CR
+    assert offset_map(result, raw)[:kept] == list(range(kept))
+    assert not any("presentation" in note for note in result.notes)
 
 
 def test_crlf_and_cr_become_lf() -> None:
@@ -158,8 +169,9 @@ def _between_cr_and_lf(raw: str, i: int) -> bool:
 @given(st.text(alphabet="ab غزة\r\n\u064e", max_size=30))
 def test_line_end_offset_map_keeps_every_span(raw: str) -> None:
     result = canonicalize(raw)
-    assert len(result.raw_to_canonical) == len(raw) + 1
-    assert result.raw_to_canonical == sorted(result.raw_to_canonical)
+    mapped = offset_map(result, raw)
+    assert mapped == sorted(mapped)
+    assert mapped[-1] == len(result.text)
     cuts = [i for i in range(len(raw) + 1) if not _between_cr_and_lf(raw, i)]
     for a in cuts:
         for b in cuts:
@@ -188,7 +200,7 @@ def test_author_text_is_untouched() -> None:
     result = canonicalize(raw)
     assert result.text == raw
     assert result.notes == ()
-    assert result.raw_to_canonical == list(range(len(raw) + 1))
+    assert offset_map(result, raw) == list(range(len(raw) + 1))
 
 
 def test_sha256_is_of_the_utf8_text() -> None:

@@ -149,7 +149,9 @@ def test_known_name_after_proclitic() -> None:
     assert snapped(text, "بدير الزور", "LOCATION", known=("دير الزور",)) == "دير الزور"
 
 
-@pytest.mark.parametrize("name", ["بغداد", "بيروت", "لبنان", "فلسطين", "كركوك", "وادي بردى"])
+@pytest.mark.parametrize(
+    "name", ["بغداد", "بيروت", "لبنان", "فلسطين", "كركوك", "وادي بردى", "كوالالمبور", "بوالحسن"]
+)
 @pytest.mark.parametrize("known", [(), ("دير الزور", "بغداد", "بيروت", "لبنان", "وادي بردى")])
 def test_names_beginning_with_a_proclitic_letter_are_never_cut(
     name: str, known: tuple[str, ...]
@@ -157,6 +159,20 @@ def test_names_beginning_with_a_proclitic_letter_are_never_cut(
     text = f"وصل الوفد إلى {name} أمس"
     assert snapped(text, name, "LOCATION", known=known) == name
     assert snapped(text, name, "ACTOR", known=known) == name
+
+
+def test_known_name_is_kept_whole_even_before_an_article() -> None:
+    text = "زار الوفد كالفورنيا أمس"  # California: 'ك' + 'الفورنيا' looks like ka + al-
+    assert snapped(text, "كالفورنيا", "LOCATION", known=("كالفورنيا",)) == "كالفورنيا"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("فبالرقة", "الرقة"), ("وللقوات", "وللقوات"), ("وكالعادة", "العادة"), ("بوالرقة", "بوالرقة")],
+)
+def test_two_proclitics_only_in_arabic_order(word: str, expected: str) -> None:
+    text = f"قال {word} أمس"
+    assert snapped(text, word, "ACTOR") == expected
 
 
 @pytest.mark.parametrize("label", ["DATE", "CASUALTY_COUNT", None])
