@@ -6,10 +6,10 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storage.clock import now
 from storage.documents import DocumentStore
 from storage.errors import NotAProjectError, ProjectError
 from storage.labels import LabelStore
@@ -20,10 +20,6 @@ from storage.status import StatusStore
 
 # PRAGMA application_id marks a SQLite file as ours ("TAWS"), so a random database is refused.
 APPLICATION_ID = 0x54415753
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Project:

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
+from storage.clock import now
 from storage.errors import ProjectError
 from storage.records import Span
 
@@ -93,8 +94,6 @@ class SpanStore:
                     f"span text {span.text!r} differs from the document's {covered!r}"
                 )
             annotator = self._project.annotator(span.annotator)
-            from storage.project import now
-
             stamp = now()
             stored = replace(
                 span,
@@ -141,8 +140,6 @@ class SpanStore:
             before = self.get(uuid)
             if before is None:
                 raise ProjectError(f"no span {uuid}")
-            from storage.project import now
-
             after = replace(
                 before,
                 label=before.label if label is None else label,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from storage.clock import now
 from storage.errors import ProjectError
 from storage.records import DOCUMENT_STATUSES
 
@@ -26,8 +27,6 @@ class StatusStore:
         """Set a status; returns the one it replaced."""
         if status not in DOCUMENT_STATUSES:
             raise ProjectError(f"unknown status {status!r}")
-        from storage.project import now
-
         with self._project.transaction() as conn:
             before = self.get(document_id, annotator_id)
             conn.execute(

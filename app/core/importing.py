@@ -22,8 +22,8 @@ from app.formats.plain_text import read_txt
 from app.formats.records import SourceError, SourceRecord
 from app.text.canonical import Canonical, canonicalize, check_text, sha256
 from storage import Project
+from storage.clock import now
 from storage.documents import NewDocument
-from storage.project import now
 
 FORMATS = ("auto", "txt", "jsonl", "csv")
 EXTENSIONS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from app.core.setup import init_project
 from app.ui.document_list import PAGE_SIZE, DocumentIdRole, DocumentListModel
+from storage.clock import now
 from storage.documents import NewDocument
-from storage.project import now
 
 
 def _big_project(path: Path, n: int):  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ import pytest
 
 from app.core.labels import default_labels
 from storage import Project, open_project
+from storage.clock import now
 from storage.documents import NewDocument
-from storage.project import now
 
 WriteJsonl = Callable[[Path, Iterable[dict[str, Any]]], Path]
 AddDocument = Callable[..., int]

@@ -1,6 +1,6 @@
 """Render the README screenshot: the real window, a sample article tagged with all labels.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot.py docs/screenshot.png
+Run: make screenshot
 """
 
 from __future__ import annotations
