@@ -45,6 +45,7 @@ class AnnotationSession(QObject):
         self.spans: list[Span] = []
         self.selected_uuid = ""
         self._longest = 0
+        self.mismatched: set[str] = set()
         self.labels: list[Label] = []
         self._labels_by_id: dict[str, Label] = {}
         self._known_names: set[str] = set()
@@ -75,6 +76,13 @@ class AnnotationSession(QObject):
         self.spans = sorted(
             self.project.spans.for_document(document_id, self.annotator.name), key=_order
         )
+        # A span whose stored text no longer matches is flagged, never silently moved.
+        self.mismatched = {s.uuid for s in self.spans if document.text[s.start : s.end] != s.text}
+        if self.mismatched:
+            self.message.emit(
+                f"{len(self.mismatched)} spans' stored text differs from the document "
+                "(flagged in red in the span list)"
+            )
         # An upper bound on span length lets overlapping() bisect instead of scanning.
         self._longest = max((s.end - s.start for s in self.spans), default=0)
         self.selected_uuid = ""

@@ -78,6 +78,16 @@ class SpanListModel(QAbstractTableModel):
             if column == 1:
                 return span.text.replace("\n", " ⏎ ")
             return format_attrs(span.attrs)
+        if span.uuid in self.session.mismatched:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#c62828")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                actual = (
+                    self.session.document.text[span.start : span.end]
+                    if self.session.document
+                    else ""
+                )
+                return f"Stored text {span.text!r} differs from the document's {actual!r}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:

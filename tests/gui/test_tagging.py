@@ -243,3 +243,23 @@ def test_rtl_display_settings(window) -> None:
     assert option.textDirection() == Qt.LayoutDirection.RightToLeft
     assert option.alignment() & Qt.AlignmentFlag.AlignRight
     assert view.font().family() == "Noto Naskh Arabic"
+
+
+def test_span_whose_stored_text_differs_is_flagged_not_moved(project_path, qtbot) -> None:
+    from app.ui import create_window
+    from storage import Span, open_project
+
+    start = RAQQA.index("المرصد")
+    with open_project(project_path) as project:
+        span = project.spans.create(
+            Span("x", 1, "alice", start, start + 6, "ACTOR", "المرصد"), by="alice"
+        )
+        # Simulate damage from outside Tawsim: the stored string no longer matches.
+        project.conn.execute("UPDATE spans SET text = 'غلط' WHERE uuid = ?", (span.uuid,))
+    window = create_window(project_path, "alice")
+    qtbot.addWidget(window)
+    assert window.session.mismatched == {span.uuid}
+    stored = window.session.spans[0]
+    assert (stored.start, stored.end) == (start, start + 6)  # not moved
+    index = window.span_model.index(0, 1)
+    assert "differs" in window.span_model.data(index, Qt.ItemDataRole.ToolTipRole)
