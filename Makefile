@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint layers typecheck screenshot clean
+.PHONY: run test lint layers typecheck screenshot clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,11 @@ clean:
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m app.ui.readme_screenshot docs/screenshot.png
+
+# Benchmarks (DESIGN §8): a table on stdout and bench-results.json. Generated data is
+# cached in bench/.cache. bench-quick runs the same at 1/100 of the sizes (a smoke test).
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run --quick

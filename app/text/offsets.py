@@ -8,7 +8,12 @@ goes through an :class:`Utf16Map` built for that text.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+
+# Characters outside the BMP: two UTF-16 units each. A regex scan runs in C; a Python loop
+# over every character of a 200,000-character article took 14 ms per document opened.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Utf16Map:
@@ -18,7 +23,7 @@ class Utf16Map:
 
     def __init__(self, text: str) -> None:
         # Code point indices of astral characters; most texts have none, so this is tiny.
-        self._astral_cp = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
         self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
         self.length = len(text)
         self.length_utf16 = len(text) + len(self._astral_cp)

@@ -1,0 +1,124 @@
+"""Entry points run in fresh child processes: `python -m bench.child MODE [ARGS]`.
+
+Each prints one JSON object as its last line of output.
+
+- ``startup-app``: what `tawsim gui --annotator bench` does, with a probe that reports
+  ``time.monotonic()`` once the main window's first paint has finished.
+- ``startup-bare``: a bare QApplication + QMainWindow, probed the same way.
+- ``memory PROJECT ANNOTATOR``: open the project's window, wait for the document list to
+  paint, report peak RSS (VmHWM; see _status_kb).
+
+CLOCK_MONOTONIC is system-wide on Linux, so the parent subtracts its own launch time.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _report(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload), flush=True)
+
+
+_probes: list[Any] = []  # keeps the probe alive
+
+
+def _install_probe() -> None:
+    """Report the end of the first paint cycle of any window, then quit."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from bench.qt import PaintProbe
+
+    app = QApplication.instance()
+    assert app is not None
+
+    def finish() -> None:
+        _report({"painted_at": time.monotonic()})
+        QApplication.quit()
+
+    # Application-wide: the first widget of the window to paint counts. The zero timer
+    # fires once the whole paint cycle (every widget of the window) has been done.
+    probe = PaintProbe(app, lambda: QTimer.singleShot(0, finish))  # type: ignore[arg-type]
+    _probes.append(probe)
+
+
+def startup_app() -> int:
+    from app.cli import main
+    from app.ui import startup
+    from app.ui.main_window import MainWindow
+
+    class ProbedWindow(MainWindow):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            _install_probe()
+            super().__init__(*args, **kwargs)
+
+    startup.MainWindow = ProbedWindow  # type: ignore[attr-defined]
+    return main(["gui", "--annotator", "bench"])
+
+
+def startup_bare() -> int:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    _install_probe()
+    window = QMainWindow()
+    window.resize(1280, 800)
+    window.show()
+    return app.exec()
+
+
+def _status_kb(field: str) -> int:
+    """A figure from /proc/self/status, in kB.
+
+    Peak RSS is VmHWM, the high-water mark of this process's own memory. ru_maxrss is
+    not usable here: Linux carries the parent's high-water mark across fork + exec, so a
+    child of a big benchmark process reports the parent's peak instead of its own.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def memory(project: str, annotator: str) -> int:
+    from app.ui import create_window
+    from bench.qt import PaintProbe, application, pump, wait_until
+
+    application()
+    window = create_window(Path(project), annotator)
+    window.resize(1280, 800)
+    probe = PaintProbe(window.document_list.table.viewport())
+    window.show()
+    wait_until(lambda: probe.painted)
+    pump()
+    _report(
+        {
+            "peak_rss_mb": _status_kb("VmHWM") / 1024,
+            "rss_mb": _status_kb("VmRSS") / 1024,
+            "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rows": window.list_model.rowCount(),
+        }
+    )
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    mode, *args = argv
+    if mode == "startup-app":
+        return startup_app()
+    if mode == "startup-bare":
+        return startup_bare()
+    if mode == "memory":
+        return memory(*args)
+    raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

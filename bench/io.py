@@ -1,0 +1,244 @@
+"""Import and export through the real CLI (`python -m app import/export`, a subprocess,
+as a user runs it) against bare `sqlite3.executemany` / `json.dumps` baselines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO, Cache, Result, Sizes, child_env, not_implemented
+
+Log = Callable[[str], None]
+
+# The bare tables of the import baseline: the project's columns, a primary key, nothing else.
+BARE_SCHEMA = (
+    "CREATE TABLE documents (id INTEGER PRIMARY KEY, external_id TEXT, title TEXT,"
+    " source TEXT, url TEXT, published TEXT, text TEXT, length INTEGER, sha256 TEXT,"
+    " meta TEXT, import_file TEXT, import_encoding TEXT, import_notes TEXT, imported_at TEXT)",
+    "CREATE TABLE spans (uuid TEXT PRIMARY KEY, document_id INTEGER, annotator_id INTEGER,"
+    ' start INTEGER, "end" INTEGER, label TEXT, text TEXT, attrs TEXT, created_at TEXT,'
+    " updated_at TEXT)",
+)
+
+
+def run_cli(args: list[str], profile: Path | None = None) -> tuple[float, str]:
+    """Time `python -m app ARGS` from launch to exit; returns (seconds, stdout)."""
+    command = [sys.executable]
+    if profile is not None:
+        command += ["-m", "cProfile", "-o", str(profile)]
+    command += ["-m", "app", *args]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, env=child_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"tawsim {args[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return elapsed, done.stdout
+
+
+def _bare_rows(corpus: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows the importer stores for ``corpus``, built in memory (not timed)."""
+    documents: list[tuple[Any, ...]] = []
+    spans: list[tuple[Any, ...]] = []
+    annotators: dict[str, int] = {}
+    stamp = "2024-01-01T00:00:00.000000+00:00"
+    with corpus.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            record = json.loads(line)
+            text = record["text"]
+            meta = dict(record.get("meta", {}))
+            fields = [str(meta.pop(k, "")) for k in ("title", "source", "url", "published")]
+            documents.append(
+                (
+                    record["id"],
+                    *fields,
+                    text,
+                    len(text),
+                    hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    json.dumps(meta, ensure_ascii=False, sort_keys=True),
+                    f"{corpus}:{number}",
+                    "UTF-8",
+                    "",
+                    stamp,
+                )
+            )
+            for span in record["spans"]:
+                annotator = annotators.setdefault(span["annotator"], len(annotators) + 1)
+                spans.append(
+                    (
+                        str(uuid.uuid4()),
+                        number,
+                        annotator,
+                        span["start"],
+                        span["end"],
+                        span["label"],
+                        span["text"],
+                        json.dumps(span.get("attrs", {}), ensure_ascii=False, sort_keys=True),
+                        stamp,
+                        stamp,
+                    )
+                )
+    return documents, spans
+
+
+def _bare_import(
+    path: Path, documents: list[tuple[Any, ...]], spans: list[tuple[Any, ...]]
+) -> float:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    start = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    for statement in BARE_SCHEMA:
+        conn.execute(statement)
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO documents VALUES (NULL{', ?' * 13})", documents)
+    conn.executemany(f"INSERT INTO spans VALUES (?{', ?' * 9})", spans)
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def _counts(path: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(path)
+    try:
+        docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    finally:
+        conn.close()
+    return int(docs), int(spans)
+
+
+def bench_import(
+    cache: Cache, sizes: Sizes, scratch: Path, log: Log, profile_dir: Path | None
+) -> list[Result]:
+    n = sizes.import_docs
+    corpus = cache.corpus(n)
+    totals = cache.corpus_totals(n)
+    target = scratch / f"import-{n}.tawsim"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    log(f"import: `python -m app import` of {n:,} documents, {totals['spans']:,} spans…")
+    elapsed, output = run_cli(["import", str(target), str(corpus), "--format", "jsonl"])
+    docs, spans = _counts(target)
+    if (docs, spans) != (totals["documents"], totals["spans"]):
+        raise RuntimeError(f"import stored {docs} documents, {spans} spans; expected {totals}")
+    project_bytes = target.stat().st_size
+    # The project just built is exactly what the cache wants: keep it instead of importing
+    # the same corpus again for the list and memory benchmarks.
+    adopted = cache.adopt(cache.corpus_project_name(n), target)
+    if not adopted:
+        target.unlink()
+
+    log("import baseline: sqlite3.executemany of the same rows into bare tables…")
+    documents, span_rows = _bare_rows(corpus)
+    bare = scratch / "bare-import.sqlite"
+    baseline = _bare_import(bare, documents, span_rows)
+    bare_bytes = bare.stat().st_size
+    del documents, span_rows
+    bare.unlink()
+
+    profile_note = ""
+    if profile_dir is not None:  # a second, profiled import (not timed) into a fresh file
+        profile = profile_dir / "import_jsonl.prof"
+        again = scratch / "import-profiled.tawsim"
+        log("import: profiling a second run…")
+        run_cli(["import", str(again), str(corpus), "--format", "jsonl"], profile)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{again}{suffix}").unlink(missing_ok=True)
+        profile_note = str(profile)
+    result = Result(
+        "import_jsonl",
+        "import JSONL (documents + spans)",
+        "s",
+        elapsed,
+        baseline,
+        2.0,
+        value_label=f"`python -m app import` subprocess, {n:,} docs / {totals['spans']:,} spans",
+        baseline_label="sqlite3.executemany of the same rows into bare tables (WAL, FULL)",
+        details={
+            "documents": docs,
+            "spans": spans,
+            "corpus_bytes": totals["bytes"],
+            "corpus_characters": totals["characters"],
+            "documents_per_second": docs / elapsed,
+            "spans_per_second": spans / elapsed,
+            "project_bytes": project_bytes,
+            "bare_bytes": bare_bytes,
+            "baseline_transactions": 1,
+            "cli_summary": output.strip().splitlines()[-1] if output.strip() else "",
+            "profile": profile_note,
+        },
+    )
+    return [result]
+
+
+def bench_export(
+    cache: Cache, sizes: Sizes, scratch: Path, log: Log, profile_dir: Path | None
+) -> list[Result]:
+    n = sizes.export_docs
+    project = cache.corpus_project(n)
+    out = scratch / "export.jsonl"
+    log(f"export: `python -m app export` of {n:,} documents…")
+    elapsed, _ = run_cli(["export", str(project), "--out", str(out)])
+    size = out.stat().st_size
+
+    # Baseline: the same records already in memory, json.dumps'd to the same disk, with
+    # the same flush + fsync the exporter does before its rename.
+    with out.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    out.unlink()
+    spans = sum(len(r["spans"]) for r in records)
+    documents = len(records)
+    plain = scratch / "export-baseline.jsonl"
+    start = time.perf_counter()
+    with plain.open("w", encoding="utf-8", newline="\n") as stream:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False))
+            stream.write("\n")
+        stream.flush()
+        os.fsync(stream.fileno())
+    baseline = time.perf_counter() - start
+    plain.unlink()
+    del records
+
+    profile_note = ""
+    if profile_dir is not None:
+        profile = profile_dir / "export_jsonl.prof"
+        log("export: profiling a second run…")
+        run_cli(["export", str(project), "--out", str(out)], profile)
+        out.unlink()
+        profile_note = str(profile)
+    jsonl = Result(
+        "export_jsonl",
+        "export JSONL",
+        "s",
+        elapsed,
+        baseline,
+        2.0,
+        value_label=f"`python -m app export` subprocess, {n:,} docs / {spans:,} spans",
+        baseline_label="json.dumps of the same records in memory, written + fsync'd",
+        details={
+            "documents": documents,
+            "spans": spans,
+            "bytes": size,
+            "documents_per_second": n / elapsed,
+            "profile": profile_note,
+        },
+    )
+    conll = not_implemented(
+        "export_conll",
+        "export CoNLL",
+        4.0,
+        "the app has no CoNLL exporter yet (DESIGN §6); nothing measured",
+    )
+    return [jsonl, conll]
