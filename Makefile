@@ -37,9 +37,9 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m app.ui.readme_screenshot docs/screenshot.png
 
 # Benchmarks (DESIGN §8): a table on stdout and bench-results.json. Generated data is
-# cached in bench/.cache. bench-quick runs the same at 1/100 of the sizes (a smoke test).
+# cached in tests/bench/.cache. bench-quick runs the same at 1/100 of the sizes (a smoke test).
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run
 
 bench-quick: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run --quick
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run --quick

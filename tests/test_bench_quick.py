@@ -13,7 +13,7 @@ NOT_IMPLEMENTED = {"export_conll", "agreement"}
 
 
 def test_quick_bench_reports_every_benchmark(tmp_path: Path) -> None:
-    from bench.run import ORDER
+    from tests.bench.run import ORDER
 
     out = tmp_path / "bench-results.json"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TAWSIM_HOME=str(tmp_path / "home"))
@@ -21,7 +21,7 @@ def test_quick_bench_reports_every_benchmark(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "bench.run",
+            "tests.bench.run",
             "--scale",
             "0.001",
             "--cache-dir",

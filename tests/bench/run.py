@@ -1,6 +1,6 @@
 """Run the benchmarks, print a table, write bench-results.json.
 
-    python -m bench.run [--quick] [--scale F] [--only NAME,...] [--profile DIR]
+    python -m tests.bench.run [--quick] [--scale F] [--only NAME,...] [--profile DIR]
 
 ``--quick`` is ``--scale 0.01``: the same benchmarks on sizes a hundred times smaller, a
 smoke test. Budgets are printed as PASS/MISS; they never fail the run. The exit status is
@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench.common import DEFAULT_CACHE, REPO, Cache, Result, Sizes, not_implemented
+from tests.bench.common import DEFAULT_CACHE, REPO, Cache, Result, Sizes, not_implemented
 
 # (group, the results it produces) in the order they run. The millisecond-scale UI
 # benchmarks on the article come first, before the import has put gigabytes through the
@@ -106,11 +106,11 @@ class Runner:
             self.profile_dir,
         )
         if name == "import":
-            from bench.io import bench_import
+            from tests.bench.io import bench_import
 
             return bench_import(cache, sizes, scratch, log, prof)
         if name == "export":
-            from bench.io import bench_export
+            from tests.bench.io import bench_export
 
             return bench_export(cache, sizes, scratch, log, prof)
         if name == "agreement":
@@ -123,14 +123,14 @@ class Runner:
                 )
             ]
         if name == "memory":
-            from bench.processes import bench_memory
+            from tests.bench.processes import bench_memory
 
             return bench_memory(cache, sizes, log)
         if name == "startup":
-            from bench.processes import bench_startup
+            from tests.bench.processes import bench_startup
 
             return bench_startup(sizes, scratch / "startup-home", log)
-        from bench import ui  # Qt only from here on
+        from tests.bench import ui  # Qt only from here on
 
         run: Callable[..., list[Result]] = {
             "open_project": ui.bench_open_project,
@@ -267,7 +267,7 @@ def _meta(sizes: Sizes, runner: Runner, total: float, quick: bool) -> dict[str, 
         "how": {
             "import/export": "the real CLI, `python -m app import|export`, as a subprocess",
             "ui": "the real MainWindow offscreen, in-process, QTest key events",
-            "memory/startup": "fresh child processes (`python -m bench.child`)",
+            "memory/startup": "fresh child processes (`python -m tests.bench.child`)",
         },
     }
 
@@ -284,7 +284,7 @@ def _groups(only: str | None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="sizes / 100 (smoke test)")
     parser.add_argument("--scale", type=float, help="size factor (1 = DESIGN §8 sizes)")
     parser.add_argument("--only", help="comma-separated benchmark or group names")

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import (
+from tests.bench.common import (
     LIST_ANNOTATOR,
     REPO,
     Cache,
@@ -61,7 +61,7 @@ def bench_memory(cache: Cache, sizes: Sizes, log: Log) -> list[Result]:
 def _startup_once(mode: str, env: dict[str, str]) -> float:
     launched = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "bench.child", mode],
+        [sys.executable, "-m", "tests.bench.child", mode],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -69,7 +69,7 @@ def _startup_once(mode: str, env: dict[str, str]) -> float:
         timeout=120,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"bench.child {mode} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"tests.bench.child {mode} failed:\n{done.stderr[-3000:]}")
     painted = float(json.loads(done.stdout.strip().splitlines()[-1])["painted_at"])
     return painted - launched
 

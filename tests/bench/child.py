@@ -1,4 +1,4 @@
-"""Entry points run in fresh child processes: `python -m bench.child MODE [ARGS]`.
+"""Entry points run in fresh child processes: `python -m tests.bench.child MODE [ARGS]`.
 
 Each prints one JSON object as its last line of output.
 
@@ -33,7 +33,7 @@ def _install_probe() -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from bench.qt import PaintProbe
+    from tests.bench.qt import PaintProbe
 
     app = QApplication.instance()
     assert app is not None
@@ -89,7 +89,7 @@ def _status_kb(field: str) -> int:
 
 def memory(project: str, annotator: str) -> int:
     from app.ui import create_window
-    from bench.qt import PaintProbe, application, pump, wait_until
+    from tests.bench.qt import PaintProbe, application, pump, wait_until
 
     application()
     window = create_window(Path(project), annotator)

@@ -21,7 +21,8 @@ from PySide6.QtTest import QTest
 
 from app.ui import create_window
 from app.ui.main_window import MainWindow
-from bench.common import (
+from storage import Span
+from tests.bench.common import (
     BENCH_ANNOTATOR,
     LIST_ANNOTATOR,
     SEED,
@@ -31,8 +32,7 @@ from bench.common import (
     median,
     summary,
 )
-from bench.qt import PaintProbe, application, dispose, pump, wait_until
-from storage import Span
+from tests.bench.qt import PaintProbe, application, dispose, pump, wait_until
 
 Log = Callable[[str], None]
 WARM_UP = 3

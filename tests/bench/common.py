@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.generate import GENERATOR_VERSION, Generator, write_articles, write_corpus
+from tests.bench.generate import GENERATOR_VERSION, Generator, write_articles, write_corpus
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CACHE = REPO / "bench" / ".cache"
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_CACHE = REPO / "tests" / "bench" / ".cache"
 SEED = 20231108
 SPANS_PER_DOC = 10
 BENCH_ANNOTATOR = "bench"  # the layer that holds the big article's 5,000 spans
@@ -163,9 +163,9 @@ def child_env() -> dict[str, str]:
 
 
 def run_child(args: Sequence[str], *, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run ``python -m bench.child ...``; its last stdout line is a JSON object."""
+    """Run ``python -m tests.bench.child ...``; its last stdout line is a JSON object."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.child", *args],
+        [sys.executable, "-m", "tests.bench.child", *args],
         cwd=REPO,
         env=env or child_env(),
         capture_output=True,
@@ -173,7 +173,7 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None) -> dict
         timeout=600,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"bench.child {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"tests.bench.child {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import REPO, Cache, Result, Sizes, child_env, not_implemented
+from tests.bench.common import REPO, Cache, Result, Sizes, child_env, not_implemented
 
 Log = Callable[[str], None]
 
