@@ -172,13 +172,9 @@ class DocumentStore:
             "SELECT count(*) FROM documents d LEFT JOIN document_status st"
             f" ON st.document_id = d.id AND st.annotator_id = ?{where}{extra}d.id < ?"
         )
-        if self.row(document_id, query.annotator_id) is None:
-            return None
-        index = int(
-            self._project.conn.execute(sql, [query.annotator_id, *params, document_id]).fetchone()[
-                0
-            ]
-        )
+        row = self._project.conn.execute(sql, [query.annotator_id, *params, document_id]).fetchone()
+        index = int(row[0])
+        # The row at that index is this document only if the filter keeps it.
         check = self.page(query, index, 1)
         return index if check and check[0].id == document_id else None
 
