@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
-from app.core.exporting import export_jsonl
-from app.core.importing import FORMATS, import_paths
+from app.core.exporting import export
+from app.core.importing import FORMAT_CHOICES, import_paths
 from app.core.labels import load_labels
 from app.core.setup import init_project
+from app.formats.base import ExportOptions
+from app.formats.registry import export_formats
 from storage import ProjectError, open_project
 
 
@@ -29,15 +31,34 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import articles (and their spans)")
     imp.add_argument("project")
     imp.add_argument("paths", nargs="+", metavar="PATH")
-    imp.add_argument("--format", choices=FORMATS, default="auto")
+    imp.add_argument("--format", choices=FORMAT_CHOICES, default="auto")
     imp.add_argument("--annotator", help="layer for spans that do not name their annotator")
     imp.add_argument("--encoding", help="force an encoding instead of detecting it")
+    imp.add_argument(
+        "--create-labels", action="store_true", help="add labels the project does not have"
+    )
+    imp.add_argument(
+        "--suggestions", action="store_true", help="import spans as suggestions, not a layer"
+    )
 
     exp = commands.add_parser("export", help="export documents and spans")
     exp.add_argument("project")
-    exp.add_argument("--format", choices=("jsonl",), default="jsonl")
+    exp.add_argument("--format", choices=[f.name for f in export_formats()], default="jsonl")
     exp.add_argument("--out", required=True)
-    exp.add_argument("--annotator", help="only this annotator's layer (default: every layer)")
+    layer = exp.add_mutually_exclusive_group()
+    layer.add_argument("--annotator", help="only this annotator's layer (default: every layer)")
+    layer.add_argument("--gold", action="store_true", help="only the adjudicated gold layer")
+    exp.add_argument("--status", choices=("done",), help="only documents marked done")
+    exp.add_argument("--tab", action="store_true", help="CoNLL: token<TAB>tag")
+    exp.add_argument(
+        "--offsets",
+        choices=("utf16", "codepoint"),
+        default="utf16",
+        help="doccano: UTF-16 units (what doccano counts, the default) or code points",
+    )
+    exp.add_argument(
+        "--variant", choices=("label", "entities"), default="label", help="doccano record shape"
+    )
 
     gui = commands.add_parser("gui", help="open the annotation window")
     gui.add_argument("project", nargs="?")
@@ -81,6 +102,8 @@ def _import(args: argparse.Namespace) -> int:
             fmt=args.format,
             annotator=args.annotator,
             encoding=args.encoding,
+            create_labels=args.create_labels,
+            suggestions=args.suggestions,
         )
     for note in report.notes:
         print(f"note: {note}")
@@ -91,7 +114,18 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    options = ExportOptions(tab=args.tab, offsets=args.offsets, variant=args.variant)
     with open_project(args.project) as project:
-        report = export_jsonl(project, args.out, annotator=args.annotator)
-    print(f"exported {report.documents} documents, {report.spans} spans to {report.path}")
+        report = export(
+            project,
+            args.format,
+            args.out,
+            annotator=args.annotator,
+            gold=args.gold,
+            only_done=args.status == "done",
+            options=options,
+        )
+    for line in report.omitted:
+        print(f"left out: {line}")
+    print(report.summary())
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +197,17 @@ class DocumentStore:
     def first_id(self) -> int | None:
         row = self._project.conn.execute("SELECT min(id) FROM documents").fetchone()
         return None if row[0] is None else int(row[0])
+
+    def iterate(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        """Every document (or those in ``ids``) in id order, streamed by one query."""
+        if ids is None:
+            cursor = self._project.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id")
+            yield from map(_document, cursor)
+            return
+        for document_id in sorted(ids):
+            document = self.get(document_id)
+            if document is not None:
+                yield document
 
     def ids(self) -> list[int]:
         return [r[0] for r in self._project.conn.execute("SELECT id FROM documents ORDER BY id")]

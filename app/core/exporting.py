@@ -1,36 +1,211 @@
-"""Export a project's layers as native JSONL (other formats join in app.formats)."""
+"""Export a project's layers in any registered format.
+
+One code path for every format: choose the layers (one annotator, the gold layer, or
+all), stream documents and their spans with two queries, hand them to the format's
+writer, and report what the format could not hold — on screen and in a report file
+beside the output. A format that cannot name annotators gets one output per layer.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.formats.atomic import atomic_text_writer
-from app.formats.native_jsonl import document_record, write_record
-from storage import Project, ProjectError
+from app.formats.atomic import atomic_directory, atomic_text_writer
+from app.formats.base import ExportItem, ExportOptions, Format, Omissions
+from app.formats.registry import FORMATS
+from storage import Annotator, Project, ProjectError
+
+# progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool]
+
+ALL_LAYERS = None
 
 
-@dataclass(frozen=True)
+class ExportCancelled(Exception):
+    """Raised through the writer so that its temporary output is thrown away."""
+
+
+@dataclass
 class ExportReport:
-    documents: int
-    spans: int
-    path: Path
+    documents: int = 0
+    spans: int = 0
+    path: Path = Path()
+    omitted: list[str] = field(default_factory=list)
+    report_path: Path | None = None
+
+    def summary(self) -> str:
+        text = f"exported {self.documents} documents, {self.spans} spans to {self.path}"
+        if self.omitted:
+            text += f"; {len(self.omitted)} things the format cannot hold were left out"
+            text += f" (listed in {self.report_path})"
+        return text
+
+
+def export(
+    project: Project,
+    fmt: str,
+    out: str | Path,
+    *,
+    annotator: str | None = ALL_LAYERS,
+    gold: bool = False,
+    only_done: bool = False,
+    options: ExportOptions | None = None,
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Write the chosen layers of every (or every done) document to ``out``."""
+    chosen = FORMATS.get(fmt)
+    if chosen is None or chosen.write is None:
+        raise ProjectError(f"cannot export to {fmt!r}")
+    layers = _layers(project, annotator, gold)
+    base = options or ExportOptions()
+    base = ExportOptions(
+        labels=tuple(project.labels.all()),
+        tab=base.tab,
+        offsets=base.offsets,
+        variant=base.variant,
+    )
+    target = Path(out)
+    report = ExportReport(path=target)
+    omissions = Omissions()
+    total = project.documents.count()
+    if chosen.multi_layer or len(layers) <= 1:
+        layer_name = layers[0].name if len(layers) == 1 else ""
+        items = _items(project, layers, only_done, report, progress, total)
+        chosen.write(items, target, _with_layer(base, layer_name), omissions)
+    else:
+        # One output per layer, inside a folder that appears complete or not at all.
+        with atomic_directory(target) as scratch:
+            for index, layer in enumerate(layers):
+                items = _items(
+                    project,
+                    [layer],
+                    only_done,
+                    report,
+                    _scaled(progress, index, len(layers)),
+                    total,
+                )
+                name = _safe_name(layer.name) + chosen.extension
+                chosen.write(items, scratch / name, _with_layer(base, layer.name), omissions)
+    report.omitted = omissions.items
+    report.report_path = _write_omissions(target, chosen, omissions.items)
+    return report
+
+
+def _with_layer(options: ExportOptions, layer: str) -> ExportOptions:
+    return ExportOptions(
+        labels=options.labels,
+        tab=options.tab,
+        offsets=options.offsets,
+        variant=options.variant,
+        layer=layer,
+    )
+
+
+def _layers(project: Project, annotator: str | None, gold: bool) -> list[Annotator]:
+    every = project.annotators()
+    if gold:
+        chosen = [a for a in every if a.kind == "gold"]
+        if not chosen:
+            raise ProjectError("this project has no gold layer yet (adjudicate first)")
+        return chosen
+    if annotator is not None:
+        chosen = [a for a in every if a.name == annotator]
+        if not chosen:
+            raise ProjectError(f"no annotator called {annotator!r} in this project")
+        return chosen
+    # Every layer, suggestions excluded (they are nobody's annotation).
+    chosen = [a for a in every if a.kind != "suggestions"]
+    return chosen
+
+
+def _items(
+    project: Project,
+    layers: list[Annotator],
+    only_done: bool,
+    report: ExportReport,
+    progress: Progress | None,
+    total: int,
+) -> Iterator[ExportItem]:
+    """Documents in id order, each with its spans of ``layers``: two streaming queries."""
+    layer_ids = {a.id for a in layers}
+    names = {a.id: a.name for a in layers}
+    done = _done_layers(project, layer_ids) if only_done else None
+    spans = project.spans.iterate(sorted(layer_ids)) if layers else iter(())
+    pending = next(spans, None)
+    for position, document in enumerate(project.documents.iterate(), start=1):
+        mine = []
+        while pending is not None and pending.document_id <= document.id:
+            if pending.document_id == document.id:
+                mine.append(pending)
+            pending = next(spans, None)
+        if done is not None:
+            finished = done.get(document.id, set())
+            if not finished:
+                continue
+            finished_names = {names[i] for i in finished}
+            mine = [s for s in mine if s.annotator in finished_names]
+        mine.sort(key=lambda s: (s.start, s.end, s.label, s.annotator))
+        report.documents += 1
+        report.spans += len(mine)
+        yield ExportItem(document, mine)
+        if progress is not None and not progress(position, total):
+            raise ExportCancelled
+
+
+def _done_layers(project: Project, layer_ids: set[int]) -> dict[int, set[int]]:
+    done: dict[int, set[int]] = {}
+    for document_id, annotator_id in project.conn.execute(
+        "SELECT document_id, annotator_id FROM document_status WHERE status = 'done'"
+    ):
+        if annotator_id in layer_ids:
+            done.setdefault(document_id, set()).add(annotator_id)
+    return done
+
+
+def _scaled(progress: Progress | None, index: int, count: int) -> Progress | None:
+    if progress is None:
+        return None
+    report = progress
+
+    def scaled(done: int, total: int) -> bool:
+        return report(index * total + done, count * total)
+
+    return scaled
+
+
+def _safe_name(name: str) -> str:
+    """An annotator's name as a file name: no separators, no leading dot."""
+    cleaned = "".join("_" if c in '/\\:*?"<>|\0' else c for c in name).strip().lstrip(".")
+    return cleaned or "annotator"
+
+
+def report_path_for(target: Path) -> Path:
+    return target.with_name(target.name + ".omitted.txt")
+
+
+def _write_omissions(target: Path, chosen: Format, items: list[str]) -> Path | None:
+    """List what was left out beside the output; remove a stale list from an earlier run."""
+    path = report_path_for(target)
+    if not items:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return None
+    with atomic_text_writer(path) as stream:
+        stream.write(f"# {chosen.title}: what this export could not hold, per document\n")
+        for line in items:
+            stream.write(line + "\n")
+    return path
 
 
 def export_jsonl(
     project: Project, out: str | Path, *, annotator: str | None = None
 ) -> ExportReport:
     """Every document with the spans of one layer (``annotator``) or of all layers."""
-    if annotator is not None and annotator not in {a.name for a in project.annotators()}:
-        raise ProjectError(f"no annotator called {annotator!r} in this project")
-    documents = spans = 0
-    with atomic_text_writer(out) as stream:
-        for document_id in project.documents.ids():
-            document = project.documents.get(document_id)
-            if document is None:  # pragma: no cover - ids() just listed it
-                continue
-            layer = project.spans.for_document(document_id, annotator)
-            write_record(stream, document_record(document, layer))
-            documents += 1
-            spans += len(layer)
-    return ExportReport(documents=documents, spans=spans, path=Path(out))
+    return export(project, "jsonl", out, annotator=annotator)
+
+
+__all__ = ["ExportCancelled", "ExportReport", "export", "export_jsonl", "report_path_for"]

@@ -11,23 +11,25 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from app.formats.csv_table import read_csv
-from app.formats.native_jsonl import DOCUMENT_FIELDS, read_jsonl
-from app.formats.plain_text import read_txt
+from app.core.labels import PALETTE
+from app.formats.native_jsonl import DOCUMENT_FIELDS
 from app.formats.records import SourceError, SourceRecord
+from app.formats.registry import EXTENSIONS, FORMATS, import_formats
 from app.text.canonical import Canonical, canonicalize, check_text, sha256
-from storage import Project
+from storage import Label, Project, ProjectError
 from storage.clock import now
 from storage.documents import NewDocument
 
-FORMATS = ("auto", "txt", "jsonl", "csv")
-EXTENSIONS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}
+FORMAT_CHOICES = ("auto", *(f.name for f in import_formats()))
 CHUNK = 500
+SNIFF_BYTES = 64 * 1024
+# Content is sniffed in this order (the most specific first); extensions decide the rest.
+SNIFF_ORDER = ("webanno", "xmi", "labelstudio", "doccano", "jsonl", "brat", "conll", "csv")
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
@@ -41,12 +43,19 @@ class ImportReport:
     rejected: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
+    unknown_labels: set[str] = field(default_factory=set)
+    created_labels: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
             f"imported {self.imported} documents ({self.spans} spans), "
             f"{self.duplicates} duplicates, {len(self.rejected)} rejected"
         )
+        if self.unknown_labels:
+            names = ", ".join(sorted(self.unknown_labels))
+            text += f"; unknown labels {names} (add them, or import with --create-labels)"
+        if self.created_labels:
+            text += f"; created labels {', '.join(self.created_labels)}"
         return text + (" — cancelled" if self.cancelled else "")
 
 
@@ -64,50 +73,91 @@ class _Plan:
     spans: list[dict[str, Any]]
 
 
-def collect_files(
-    paths: Sequence[str | Path], fmt: str
-) -> tuple[list[tuple[Path, str, Path]], list[str]]:
-    """(file, format, root) for every importable file under ``paths``; plus skip notes."""
-    found: list[tuple[Path, str, Path]] = []
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    format: str
+    name: str  # path relative to the import folder, without suffix: a default document id
+    layer: str  # the sub-folder it sits in ("alice/doc1.ann" -> "alice"), or ""
+
+
+def detect_format(path: Path) -> str | None:
+    """The format of one file, from its content first and its suffix second."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+    except OSError:
+        return EXTENSIONS.get(path.suffix.lower())
+    for name in SNIFF_ORDER:
+        candidate = FORMATS.get(name)
+        if candidate is not None and candidate.sniff is not None and candidate.sniff(path, head):
+            return name
+    return EXTENSIONS.get(path.suffix.lower())
+
+
+def collect_files(paths: Sequence[str | Path], fmt: str) -> tuple[list[SourceFile], list[str]]:
+    """Every importable file under ``paths`` with its format; plus notes on what was skipped."""
+    found: list[SourceFile] = []
     notes: list[str] = []
     for given in paths:
         root = Path(given)
         if root.is_dir():
             # os.walk does not follow symlinked folders, so a link loop cannot trap us.
             for folder, dirs, files in os.walk(root):
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     path = Path(folder) / name
-                    kind = fmt if fmt != "auto" else EXTENSIONS.get(path.suffix.lower())
+                    if name.startswith(".") or _is_companion(path, fmt):
+                        continue
+                    kind = fmt if fmt != "auto" else detect_format(path)
                     if kind is None:
-                        notes.append(f"{path}: skipped (not .txt, .jsonl or .csv)")
-                    else:
-                        found.append((path, kind, root))
+                        notes.append(f"{path}: skipped (format not recognized)")
+                        continue
+                    relative = path.relative_to(root)
+                    layer = relative.parts[0] if len(relative.parts) > 1 else ""
+                    found.append(SourceFile(path, kind, relative.with_suffix("").as_posix(), layer))
         elif root.is_file():
-            kind = fmt if fmt != "auto" else EXTENSIONS.get(root.suffix.lower())
+            kind = fmt if fmt != "auto" else detect_format(root)
             if kind is None:
-                notes.append(f"{root}: unknown format (use --format txt|jsonl|csv)")
+                notes.append(f"{root}: unknown format (use --format)")
             else:
-                found.append((root, kind, root.parent))
+                found.append(SourceFile(root, kind, root.stem, ""))
         else:
             notes.append(f"{root}: no such file or folder")
     return found, notes
 
 
+def _is_companion(path: Path, fmt: str) -> bool:
+    """Files read together with another one: brat's .txt beside its .ann, its .conf."""
+    suffix = path.suffix.lower()
+    if fmt not in ("auto", "brat"):
+        return False
+    if suffix == ".conf":
+        return True
+    return suffix == ".txt" and path.with_suffix(".ann").exists()
+
+
 def read_records(
-    files: Iterable[tuple[Path, str, Path]], encoding: str | None = None
+    files: Iterable[SourceFile], encoding: str | None = None
 ) -> Iterator[SourceRecord | SourceError]:
-    for path, kind, root in files:
+    for source in files:
+        chosen = FORMATS.get(source.format)
+        if chosen is None or chosen.read is None:
+            yield SourceError(str(source.path), f"cannot import the {source.format!r} format")
+            continue
         try:
-            if kind == "txt":
-                external_id = path.relative_to(root).with_suffix("").as_posix()
-                yield from read_txt(path, external_id, encoding)
-            elif kind == "jsonl":
-                yield from read_jsonl(path, encoding)
-            else:
-                yield from read_csv(path, encoding)
+            for item in chosen.read(source.path, encoding, source.name):
+                if isinstance(item, SourceRecord) and source.layer:
+                    item = _with_file_layer(item, source.layer)
+                yield item
         except OSError as error:
-            yield SourceError(str(path), f"cannot read ({error.strerror or error})")
+            yield SourceError(str(source.path), f"cannot read ({error.strerror or error})")
+
+
+def _with_file_layer(record: SourceRecord, layer: str) -> SourceRecord:
+    """Spans of a file inside ``alice/`` belong to alice unless they name someone."""
+    spans = [{**raw, "file_layer": layer} if isinstance(raw, dict) else raw for raw in record.spans]
+    return replace(record, spans=spans)
 
 
 def import_paths(
@@ -118,13 +168,20 @@ def import_paths(
     annotator: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    create_labels: bool = False,
+    suggestions: bool = False,
 ) -> ImportReport:
+    if fmt != "auto" and fmt not in FORMATS:
+        raise ProjectError(f"unknown format {fmt!r}")
     files, notes = collect_files(paths, fmt)
     report = ImportReport(notes=list(notes))
     missing = [n for n in notes if n.endswith("no such file or folder") or "unknown format" in n]
     report.rejected.extend(missing)
-    total = sum(_size(path) for path, _, _ in files)
-    Importer(project, report, annotator).run(read_records(files, encoding), total, progress)
+    total = sum(_size(source.path) for source in files)
+    importer = Importer(
+        project, report, annotator, create_labels=create_labels, suggestions=suggestions
+    )
+    importer.run(read_records(files, encoding), total, progress)
     return report
 
 
@@ -136,10 +193,20 @@ def _size(path: Path) -> int:
 
 
 class Importer:
-    def __init__(self, project: Project, report: ImportReport, annotator: str | None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        report: ImportReport,
+        annotator: str | None,
+        *,
+        create_labels: bool = False,
+        suggestions: bool = False,
+    ) -> None:
         self.project = project
         self.report = report
         self.annotator = annotator
+        self.create_labels = create_labels
+        self.suggestions = suggestions
         self.labels = {label.id for label in project.labels.all()}
         self._annotator_ids: dict[str, int] = {}
 
@@ -177,7 +244,12 @@ class Importer:
         except Exception as error:
             conn.execute("ROLLBACK TO record")
             conn.execute("RELEASE record")
-            self._annotator_ids.clear()  # ids created inside the savepoint are gone
+            # Annotators and labels created inside the savepoint are gone again.
+            self._annotator_ids.clear()
+            self.labels = {label.id for label in self.project.labels.all()}
+            self.report.created_labels = [
+                name for name in self.report.created_labels if name in self.labels
+            ]
             reason = str(error) if isinstance(error, RecordRejected) else f"cannot store ({error})"
             self.report.rejected.append(f"{record.location}: {reason}")
             return
@@ -206,7 +278,10 @@ class Importer:
                 f"{where}: [{start}, {end}) is {problem} (text length {len(record.text)})"
             )
         label = raw.get("label")
-        if not isinstance(label, str) or label not in self.labels:
+        if not isinstance(label, str) or not label:
+            raise RecordRejected(f"{where}: unknown label {label!r}")
+        if label not in self.labels and not self.create_labels:
+            self.report.unknown_labels.add(label)
             raise RecordRejected(f"{where}: unknown label {label!r}")
         given = raw.get("text")
         if given is not None and given != record.text[start:end]:
@@ -214,7 +289,11 @@ class Importer:
                 f"{where}: text {given!r} disagrees with the document's "
                 f"{record.text[start:end]!r} at [{start}, {end})"
             )
-        annotator = raw.get("annotator") or self.annotator
+        kind = "suggestions" if self.suggestions or raw.get("kind") == "suggestions" else "human"
+        # The span's own annotator, else --annotator, else the folder its file sits in.
+        annotator = raw.get("annotator") or self.annotator or raw.get("file_layer")
+        if not annotator and kind == "suggestions":
+            annotator = "suggestions"
         if not isinstance(annotator, str) or not annotator.strip():
             raise RecordRejected(f"{where}: no annotator (give one with --annotator)")
         attrs = raw.get("attrs", {})
@@ -228,6 +307,7 @@ class Importer:
             "end": c_end,
             "label": label,
             "annotator": annotator.strip(),
+            "kind": kind,
             "text": canonical.text[c_start:c_end],
             "attrs": attrs,
         }
@@ -235,6 +315,7 @@ class Importer:
     def _write(self, plan: _Plan) -> None:
         project = self.project
         record = plan.record
+        self._ensure_labels(plan.spans)
         existing = project.documents.id_by_sha256(plan.digest)
         if existing is not None:
             self.report.duplicates += 1
@@ -290,7 +371,7 @@ class Importer:
             if key in existing:
                 continue
             existing.add(key)
-            annotator_id = self._annotator_id(span["annotator"])
+            annotator_id = self._annotator_id(span["annotator"], span["kind"])
             rows.append(
                 (
                     str(uuid.uuid4()),
@@ -312,10 +393,29 @@ class Importer:
         )
         return len(rows)
 
-    def _annotator_id(self, name: str) -> int:
+    def _annotator_id(self, name: str, kind: str) -> int:
         if name not in self._annotator_ids:
-            self._annotator_ids[name] = self.project.annotator(name).id
+            annotator = self.project.annotator(name, kind)
+            if annotator.kind != kind and kind == "suggestions":
+                raise RecordRejected(f"{name!r} is an annotator's layer, not suggestions")
+            self._annotator_ids[name] = annotator.id
         return self._annotator_ids[name]
+
+    def _ensure_labels(self, spans: list[dict[str, Any]]) -> None:
+        """Create the labels a record uses that the project lacks (``--create-labels``)."""
+        for span in spans:
+            label_id = span["label"]
+            if label_id in self.labels:
+                continue
+            order = len(self.labels)
+            self.project.labels.save(
+                Label(
+                    id=label_id, name_en=label_id, color=PALETTE[order % len(PALETTE)], order=order
+                ),
+                by=self.annotator or "import",
+            )
+            self.labels.add(label_id)
+            self.report.created_labels.append(label_id)
 
 
 def _text_field(value: Any) -> str:

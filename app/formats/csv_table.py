@@ -68,3 +68,10 @@ def read_csv(path: Path, encoding: str | None = None) -> Iterator[SourceRecord |
             meta=meta,
             size=per_row,
         )
+
+
+def sniff_csv(path: Path, head: bytes) -> bool:
+    """A first line that names a ``text`` column."""
+    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+    columns = [c.strip().strip('"').lower() for c in first.replace("\t", ",").split(",")]
+    return "text" in columns

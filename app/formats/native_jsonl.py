@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.formats.atomic import atomic_text_writer
+from app.formats.base import ExportItem, ExportOptions, Omissions
 from app.formats.records import SourceError, SourceRecord
 from app.text.canonical import DecodeError, decode
 from storage import Document, Span
@@ -124,3 +126,29 @@ def write_record(stream: TextIO, record: dict[str, Any]) -> None:
     # and the reader splits on "\n" only, so it cannot break a line.
     stream.write(json.dumps(record, ensure_ascii=False))
     stream.write("\n")
+
+
+def write_jsonl(
+    items: Iterable[ExportItem], out: Path, options: ExportOptions, omissions: Omissions
+) -> None:
+    """Every document with all the spans it was given, losslessly."""
+    with atomic_text_writer(out) as stream:
+        for item in items:
+            write_record(stream, document_record(item.document, item.spans))
+
+
+def sniff_jsonl(path: Path, head: bytes) -> bool:
+    first = _first_object(head)
+    return first is not None and (
+        "spans" in first or ("text" in first and "label" not in first and "entities" not in first)
+    )
+
+
+def _first_object(head: bytes) -> dict[str, Any] | None:
+    """The first line of ``head`` as a JSON object, if it is one (a cut line is not)."""
+    line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    return obj if isinstance(obj, dict) else None

@@ -1,0 +1,60 @@
+"""Every format Tawsim reads or writes, by the name the CLI and the dialogs use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.formats.base import ExportItem, ExportOptions, Format, Omissions
+from app.formats.csv_table import read_csv, sniff_csv
+from app.formats.native_jsonl import read_jsonl, sniff_jsonl, write_jsonl
+from app.formats.plain_text import read_txt
+from app.formats.records import SourceError, SourceRecord
+
+
+def _read_txt(path: Path, encoding: str | None, name: str) -> Iterator[SourceRecord | SourceError]:
+    return read_txt(path, name, encoding)
+
+
+def _read_jsonl(
+    path: Path, encoding: str | None, name: str
+) -> Iterator[SourceRecord | SourceError]:
+    return read_jsonl(path, encoding)
+
+
+def _read_csv(path: Path, encoding: str | None, name: str) -> Iterator[SourceRecord | SourceError]:
+    return read_csv(path, encoding)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "jsonl",
+            "Tawsim JSONL (lossless)",
+            ".jsonl",
+            write_jsonl,
+            _read_jsonl,
+            sniff_jsonl,
+            multi_layer=True,
+        ),
+        Format("txt", "Plain text (.txt, one article per file)", ".txt", read=_read_txt),
+        Format(
+            "csv", "CSV / TSV table with a text column", ".csv", read=_read_csv, sniff=sniff_csv
+        ),
+    )
+}
+
+# File suffixes that name a format outright; anything else is sniffed.
+EXTENSIONS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}
+
+
+def export_formats() -> list[Format]:
+    return [f for f in FORMATS.values() if f.can_export]
+
+
+def import_formats() -> list[Format]:
+    return [f for f in FORMATS.values() if f.can_import]
+
+
+__all__ = ["EXTENSIONS", "FORMATS", "ExportItem", "ExportOptions", "Format", "Omissions"]
