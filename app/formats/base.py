@@ -77,6 +77,7 @@ class Format:
     multi_layer: bool = False  # the format names each span's annotator itself
     folder: bool = False  # writes a folder (one or more files per document)
     extra: str = ""  # optional dependency group needed ("spacy")
+    suffixes: tuple[str, ...] = ()  # file suffixes that mean this format when sniffing fails
 
     @property
     def can_export(self) -> bool:

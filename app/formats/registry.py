@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.formats.base import ExportItem, ExportOptions, Format, Omissions
+from app.formats import (
+    brat,
+    conll,
+    doccano,
+    label_studio,
+    spacy_docbin,
+    webanno_tsv,
+    xmi,
+)
+from app.formats.base import Format
 from app.formats.csv_table import read_csv, sniff_csv
 from app.formats.native_jsonl import read_jsonl, sniff_jsonl, write_jsonl
 from app.formats.plain_text import read_txt
@@ -26,27 +35,49 @@ def _read_csv(path: Path, encoding: str | None, name: str) -> Iterator[SourceRec
     return read_csv(path, encoding)
 
 
+NATIVE = (
+    Format(
+        "jsonl",
+        "Tawsim JSONL (lossless)",
+        ".jsonl",
+        write_jsonl,
+        _read_jsonl,
+        sniff_jsonl,
+        multi_layer=True,
+        suffixes=(".jsonl", ".ndjson"),
+    ),
+    Format(
+        "txt", "Plain text (.txt, one article per file)", ".txt", read=_read_txt, suffixes=(".txt",)
+    ),
+    Format(
+        "csv",
+        "CSV / TSV table with a text column",
+        ".csv",
+        read=_read_csv,
+        sniff=sniff_csv,
+        suffixes=(".csv", ".tsv"),
+    ),
+)
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format(
-            "jsonl",
-            "Tawsim JSONL (lossless)",
-            ".jsonl",
-            write_jsonl,
-            _read_jsonl,
-            sniff_jsonl,
-            multi_layer=True,
-        ),
-        Format("txt", "Plain text (.txt, one article per file)", ".txt", read=_read_txt),
-        Format(
-            "csv", "CSV / TSV table with a text column", ".csv", read=_read_csv, sniff=sniff_csv
-        ),
+        *NATIVE,
+        *conll.FORMATS,
+        *brat.FORMATS,
+        *doccano.FORMATS,
+        *label_studio.FORMATS,
+        *webanno_tsv.FORMATS,
+        *xmi.FORMATS,
+        *spacy_docbin.FORMATS,
     )
 }
 
-# File suffixes that name a format outright; anything else is sniffed.
-EXTENSIONS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}
+# File suffixes that name a format when its content did not (the first format claiming wins).
+EXTENSIONS: dict[str, str] = {}
+for _format in FORMATS.values():
+    for _suffix in _format.suffixes:
+        EXTENSIONS.setdefault(_suffix, _format.name)
 
 
 def export_formats() -> list[Format]:
@@ -55,6 +86,3 @@ def export_formats() -> list[Format]:
 
 def import_formats() -> list[Format]:
     return [f for f in FORMATS.values() if f.can_import]
-
-
-__all__ = ["EXTENSIONS", "FORMATS", "ExportItem", "ExportOptions", "Format", "Omissions"]
