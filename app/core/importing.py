@@ -233,7 +233,7 @@ class Importer:
 
     def _import_one(self, record: SourceRecord) -> None:
         try:
-            plan = self._plan(record)
+            plan = self.plan(record)
         except RecordRejected as error:
             self.report.rejected.append(f"{record.location}: {error}")
             return
@@ -255,7 +255,8 @@ class Importer:
             return
         conn.execute("RELEASE record")
 
-    def _plan(self, record: SourceRecord) -> _Plan:
+    def plan(self, record: SourceRecord) -> _Plan:
+        """Check ``record`` completely (raises RecordRejected) without writing anything."""
         problem = check_text(record.text)
         if problem:
             raise RecordRejected(problem)

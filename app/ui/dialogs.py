@@ -17,16 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.exporting import export_jsonl
-from app.core.importing import ImportReport, import_paths
 from app.ui.label_editor import LabelEditor
 from storage import ProjectError
 
 if TYPE_CHECKING:
+    from app.core.importing import ImportReport
     from app.ui.main_window import MainWindow
 
 PROJECT_FILTER = "Tawsim projects (*.tawsim);;All files (*)"
-IMPORT_FILTER = "Articles (*.txt *.jsonl *.ndjson *.csv *.tsv);;All files (*)"
+IMPORT_FILTER = "All files (*);;Articles (*.txt *.jsonl *.csv *.tsv *.conll *.ann *.json *.xmi)"
 
 
 def _message(parent: QWidget, title: str, text: str, *, error: bool = False) -> None:
@@ -76,18 +75,34 @@ def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
 
 
 def import_files(window: MainWindow) -> None:
-    names, _ = QFileDialog.getOpenFileNames(window, "Import articles", "", IMPORT_FILTER)
+    names, _ = QFileDialog.getOpenFileNames(window, "Import", "", IMPORT_FILTER)
     if names:
-        run_import(window, [Path(n) for n in names])
+        open_import_dialog(window, [Path(n) for n in names])
 
 
 def import_folder(window: MainWindow) -> None:
-    name = QFileDialog.getExistingDirectory(window, "Import a folder of articles")
+    name = QFileDialog.getExistingDirectory(window, "Import a folder")
     if name:
-        run_import(window, [Path(name)])
+        open_import_dialog(window, [Path(name)])
+
+
+def open_import_dialog(window: MainWindow, paths: list[Path]) -> ImportReport | None:
+    """Preview what ``paths`` hold, then import them if the user agrees."""
+    from app.ui.import_dialog import ImportDialog  # the format readers load on first use
+
+    assert window.project is not None and window.session is not None
+    dialog = ImportDialog(window.project, window.session.annotator.name, paths, window)
+    dialog.run_preview()
+    if dialog.exec() != ImportDialog.DialogCode.Accepted or dialog.report is None:
+        return None
+    after_import(window, dialog.report)
+    return dialog.report
 
 
 def run_import(window: MainWindow, paths: list[Path]) -> ImportReport | None:
+    """Import without a preview (drag and drop, tests): progress with Cancel, then a summary."""
+    from app.core.importing import import_paths
+
     assert window.project is not None and window.session is not None
     progress = QProgressDialog("Importing…", "Cancel", 0, 1000, window)
     progress.setWindowTitle("Import")
@@ -106,7 +121,15 @@ def run_import(window: MainWindow, paths: list[Path]) -> ImportReport | None:
         progress=report_progress,
     )
     progress.close()
+    after_import(window, report)
+    return report
+
+
+def after_import(window: MainWindow, report: ImportReport) -> None:
+    assert window.project is not None and window.session is not None
     window.list_model.reload()
+    if report.created_labels:
+        window.session.reload_labels()
     if window.session.document is None:
         first = window.project.documents.first_id()
         if first is not None:
@@ -116,23 +139,18 @@ def run_import(window: MainWindow, paths: list[Path]) -> ImportReport | None:
     if len(report.rejected) > 30:
         lines.append(f"… and {len(report.rejected) - 30} more")
     _message(window, "Import", "\n".join(lines), error=bool(report.rejected))
-    return report
 
 
-def export_layer(window: MainWindow, *, mine: bool) -> None:
+def export_dialog(window: MainWindow) -> None:
+    from app.ui.export_dialog import ExportDialog, report_lines
+
     assert window.project is not None and window.session is not None
-    name, _ = QFileDialog.getSaveFileName(window, "Export JSONL", "", "JSONL (*.jsonl)")
-    if not name:
-        return
-    annotator = window.session.annotator.name if mine else None
-    try:
-        report = export_jsonl(window.project, name, annotator=annotator)
-    except (ProjectError, OSError) as error:
-        _message(window, "Export failed", str(error), error=True)
-        return
-    window.statusBar().showMessage(
-        f"Exported {report.documents} documents and {report.spans} spans to {report.path}", 8000
-    )
+    dialog = ExportDialog(window.project, window.session.annotator.name, window)
+    accepted = dialog.exec() == ExportDialog.DialogCode.Accepted
+    if dialog.error:
+        _message(window, "Export", dialog.error, error=True)
+    elif accepted and dialog.report is not None:
+        _message(window, "Export", "\n".join(report_lines(dialog.report)))
 
 
 def edit_labels(window: MainWindow) -> None:

@@ -44,21 +44,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     recent = menus["file"].addMenu("Open &recent")
     recent.aboutToShow.connect(lambda: dialogs.fill_recent_menu(window, recent))
     menus["file"].addSeparator()
-    add("file", "import", "&Import articles…", lambda: dialogs.import_files(window), "Ctrl+I")
+    add("file", "import", "&Import files…", lambda: dialogs.import_files(window), "Ctrl+I")
     add("file", "import_folder", "Import a &folder…", lambda: dialogs.import_folder(window))
-    add(
-        "file",
-        "export_mine",
-        "&Export my layer as JSONL…",
-        lambda: dialogs.export_layer(window, mine=True),
-        "Ctrl+E",
-    )
-    add(
-        "file",
-        "export_all",
-        "Export &all layers as JSONL…",
-        lambda: dialogs.export_layer(window, mine=False),
-    )
+    add("file", "export", "&Export…", lambda: dialogs.export_dialog(window), "Ctrl+E")
     menus["file"].addSeparator()
     add("file", "quit", "&Quit", window.close, "Ctrl+Q")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.core.exporting import export_jsonl
+from app.core.exporting import ExportCancelled, export, export_jsonl, report_path_for
 from app.core.importing import import_paths
 from storage import Project, ProjectError
 
@@ -120,3 +120,84 @@ def test_export_is_deterministic(filled: Project, tmp_path: Path) -> None:
     export_jsonl(filled, tmp_path / "one.jsonl")
     export_jsonl(filled, tmp_path / "two.jsonl")
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+# --- the generic exporter: layers, done documents, gold, cancelling, omissions -------------
+
+
+def test_every_layer_of_a_one_layer_format_is_a_folder_of_layers(
+    filled: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "by-layer"
+    report = export(filled, "doccano", out)
+    assert sorted(p.name for p in out.iterdir()) == ["alice.jsonl", "bob.jsonl"]
+    alice = read_lines(out / "alice.jsonl")
+    assert [len(r["label"]) for r in alice] == [2, 0]
+    assert report.documents == 4 and report.spans == 4  # two layers x two documents
+    assert not list(tmp_path.glob(".by-layer*"))  # no scratch folder left behind
+
+
+def test_only_done_documents_and_only_their_finished_layers(
+    filled: Project, tmp_path: Path
+) -> None:
+    alice = filled.annotator("alice")
+    a1 = filled.documents.id_by_external_id("a1")
+    assert a1 is not None
+    filled.status.set(a1, alice.id, "done", by="alice")
+    out = tmp_path / "done.jsonl"
+    report = export(filled, "jsonl", out, only_done=True)
+    (record,) = read_lines(out)
+    assert record["id"] == "a1"
+    assert {s["annotator"] for s in record["spans"]} == {"alice"}  # bob has not finished
+    assert report.documents == 1 and report.spans == 2
+
+
+def test_gold_needs_a_gold_layer(filled: Project, tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="no gold layer"):
+        export(filled, "jsonl", tmp_path / "gold.jsonl", gold=True)
+    filled.annotator("gold", "gold")
+    report = export(filled, "jsonl", tmp_path / "gold.jsonl", gold=True)
+    assert report.spans == 0 and report.documents == 2
+
+
+def test_a_cancelled_export_leaves_nothing(filled: Project, tmp_path: Path) -> None:
+    out = tmp_path / "cancelled.jsonl"
+    with pytest.raises(ExportCancelled):
+        export(filled, "jsonl", out, progress=lambda done, total: False)
+    assert not out.exists()
+    folder = tmp_path / "cancelled-folder"
+    with pytest.raises(ExportCancelled):
+        export(filled, "doccano", folder, progress=lambda done, total: done < 2)
+    assert not folder.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_what_a_format_cannot_hold_is_listed_beside_the_output(
+    filled: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "bio.conll"
+    report = export(filled, "conll", out, annotator="bob")  # bob's two spans do not overlap
+    assert report.omitted == [] and not report_path_for(out).exists()
+    source = tmp_path / "overlap.jsonl"
+    text = "قصف على مدينة حلب الشرقية"
+    source.write_text(
+        json.dumps(
+            {
+                "id": "ov",
+                "text": text,
+                "spans": [
+                    {"start": 8, "end": 17, "label": "LOCATION", "annotator": "bob"},
+                    {"start": 14, "end": 25, "label": "LOCATION", "annotator": "bob"},
+                ],
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert import_paths(filled, [source]).rejected == []
+    report = export(filled, "conll", out, annotator="bob")
+    assert len(report.omitted) == 1 and report.omitted[0].startswith("ov: ")
+    listed = report_path_for(out).read_text(encoding="utf-8")
+    assert report.omitted[0] in listed
+    assert "left out" in report.summary()

@@ -1,0 +1,227 @@
+"""Import dialog: sources, format, layer; a preview of what will happen before any write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.importing import ImportReport, import_paths
+from app.core.preview import ImportPreview, preview_import
+from app.formats.registry import import_formats
+from storage import Project, ProjectError
+
+PROBLEMS_SHOWN = 50
+
+
+class ImportDialog(QDialog):
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        paths: Sequence[Path] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle("Import")
+        self.resize(640, 520)
+        self.project = project
+        self.report: ImportReport | None = None
+        self.preview: ImportPreview | None = None
+        self.error = ""
+
+        self.sources = QListWidget(objectName="importSources")
+        add_files = QPushButton("Add files…")
+        add_files.clicked.connect(self._add_files)
+        add_folder = QPushButton("Add a folder…")
+        add_folder.clicked.connect(self._add_folder)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove)
+        source_buttons = QHBoxLayout()
+        for button in (add_files, add_folder, remove):
+            source_buttons.addWidget(button)
+        source_buttons.addStretch(1)
+
+        self.format = QComboBox(objectName="importFormat")
+        self.format.addItem("Recognize each file's format", "auto")
+        for fmt in import_formats():
+            self.format.addItem(fmt.title, fmt.name)
+        self.annotator = QLineEdit(annotator, objectName="importAnnotator")
+        self.annotator.setToolTip("Layer for spans whose file does not name their annotator")
+        self.create_labels = QCheckBox(
+            "Create labels this project does not have", objectName="importCreateLabels"
+        )
+        self.suggestions = QCheckBox(
+            "Import spans as suggestions (to accept or reject)", objectName="importSuggestions"
+        )
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Annotator", self.annotator)
+        form.addRow("", self.create_labels)
+        form.addRow("", self.suggestions)
+
+        self.summary = QPlainTextEdit(objectName="importPreview")
+        self.summary.setReadOnly(True)  # plain text: file names and content are never markup
+        self.summary.setPlaceholderText("Add files, then Preview to see what will be imported.")
+        self.preview_button = QPushButton("Preview", objectName="importPreviewButton")
+        self.preview_button.clicked.connect(self.run_preview)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.import_button.setText("Import")
+        self.buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.accepted.connect(self.run_import)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sources, 1)
+        layout.addLayout(source_buttons)
+        layout.addLayout(form)
+        layout.addWidget(self.summary, 2)
+        layout.addWidget(self.buttons)
+
+        for widget in (self.format, self.create_labels, self.suggestions):
+            signal = widget.currentIndexChanged if widget is self.format else widget.toggled
+            signal.connect(self._settings_changed)
+        self.annotator.textEdited.connect(self._settings_changed)
+        for path in paths:
+            self.sources.addItem(str(path))
+        self._settings_changed()
+
+    # --- sources -------------------------------------------------------------------------
+
+    def paths(self) -> list[Path]:
+        return [Path(self.sources.item(i).text()) for i in range(self.sources.count())]
+
+    def add_paths(self, paths: Sequence[Path]) -> None:
+        known = {str(p) for p in self.paths()}
+        for path in paths:
+            if str(path) not in known:
+                self.sources.addItem(str(path))
+        self._settings_changed()
+
+    def _add_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Import files", "", "All files (*)")
+        self.add_paths([Path(n) for n in names])
+
+    def _add_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Import a folder")
+        if name:
+            self.add_paths([Path(name)])
+
+    def _remove(self) -> None:
+        for item in self.sources.selectedItems():
+            self.sources.takeItem(self.sources.row(item))
+        self._settings_changed()
+
+    def _settings_changed(self) -> None:
+        """Any change makes the preview stale: Import waits for a fresh one."""
+        self.preview = None
+        self.import_button.setEnabled(False)
+        self.preview_button.setEnabled(bool(self.paths()))
+        if self.summary.toPlainText():
+            self.summary.setPlainText("Settings changed: Preview again before importing.")
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "fmt": str(self.format.currentData()),
+            "annotator": self.annotator.text().strip() or None,
+            "create_labels": self.create_labels.isChecked(),
+            "suggestions": self.suggestions.isChecked(),
+        }
+
+    # --- preview and import --------------------------------------------------------------
+
+    def run_preview(self) -> ImportPreview | None:
+        progress = self._progress("Checking…")
+        try:
+            preview = preview_import(
+                self.project, self.paths(), progress=self._reporter(progress), **self._options()
+            )
+        except ProjectError as error:
+            progress.close()
+            self.summary.setPlainText(f"Cannot import: {error}")
+            return None
+        progress.close()
+        self.preview = preview
+        self.summary.setPlainText("\n".join(preview_lines(preview)))
+        self.import_button.setEnabled(
+            not preview.cancelled and preview.documents + preview.spans > 0
+        )
+        return preview
+
+    def run_import(self) -> None:
+        if self.preview is None:
+            return
+        progress = self._progress("Importing…")
+        try:
+            self.report = import_paths(
+                self.project, self.paths(), progress=self._reporter(progress), **self._options()
+            )
+        except ProjectError as error:
+            self.error = str(error)
+        progress.close()
+        self.accept()
+
+    def _progress(self, text: str) -> QProgressDialog:
+        progress = QProgressDialog(text, "Cancel", 0, 1000, self)
+        progress.setWindowTitle(self.windowTitle())
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        return progress
+
+    @staticmethod
+    def _reporter(progress: QProgressDialog) -> Callable[[int, int], bool]:
+        def report(done: int, total: int) -> bool:
+            progress.setValue(int(1000 * done / total) if total else 0)
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        return report
+
+
+def preview_lines(preview: ImportPreview) -> list[str]:
+    files = ", ".join(f"{count} {name}" for name, count in sorted(preview.files.items()))
+    lines = [
+        f"Files: {files or 'none found'}",
+        f"New documents: {preview.documents}",
+        f"Already in the project (spans merged): {preview.duplicates}",
+        f"Spans: {preview.spans}",
+    ]
+    for label, count in sorted(preview.spans_per_label.items()):
+        lines.append(f"    {label}: {count}")
+    if preview.layers:
+        layers = ", ".join(f"{name} ({count})" for name, count in sorted(preview.layers.items()))
+        lines.append(f"Layers: {layers}")
+    if preview.unknown_labels:
+        names = ", ".join(sorted(preview.unknown_labels))
+        lines.append(f"Unknown labels: {names} (tick “Create labels” to add them)")
+    if preview.cancelled:
+        lines.append("Preview cancelled: the figures above cover only part of the input.")
+    lines.append(f"Problems: {len(preview.problems)}")
+    lines += [f"    {p}" for p in preview.problems[:PROBLEMS_SHOWN]]
+    if len(preview.problems) > PROBLEMS_SHOWN:
+        lines.append(f"    … and {len(preview.problems) - PROBLEMS_SHOWN} more")
+    lines += [f"Note: {n}" for n in preview.notes[:PROBLEMS_SHOWN]]
+    return lines
