@@ -1,0 +1,321 @@
+"""Agreement coefficients, as pure functions over plain data.
+
+``None`` means *undefined* (no units, a single category, nothing to chance-correct):
+a coefficient that does not exist is never reported as 0 or 1. Definitions and the
+published reference values they reproduce: tests/unit/agreement/test_measures.py.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+Value = Hashable
+
+
+def krippendorff_alpha(
+    coders: Sequence[Sequence[Value | None]], metric: str = "nominal"
+) -> float | None:
+    """Krippendorff's α over a coders × units table (``None`` = missing value).
+
+    Built on the coincidence matrix: each unit with m ≥ 2 values adds 1/(m−1) for every
+    ordered pair of its values. ``metric`` is "nominal" (δ² = [c≠k]) or "interval"
+    (δ² = (c−k)², numeric values).
+    """
+    coincidences: Coincidences = defaultdict(float)
+    units = len(coders[0]) if coders else 0
+    for unit in range(units):
+        values = [row[unit] for row in coders if row[unit] is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        for i, j in ((i, j) for i in range(m) for j in range(m) if i != j):
+            coincidences[(values[i], values[j])] += 1.0 / (m - 1)
+    return _alpha_from_coincidences(coincidences, _delta(metric))
+
+
+def alpha_from_counts(
+    unit_counts: Iterable[Counter[Value] | tuple[Counter[Value], int]], metric: str = "nominal"
+) -> float | None:
+    """Krippendorff's α from each unit's value counts (how many coders gave each value).
+
+    The same coefficient as :func:`krippendorff_alpha`, for tables too large to list
+    coder by coder: an item may be ``(counts, times)`` for ``times`` identical units
+    (thousands of tokens every annotator left untagged are one such item).
+    """
+    coincidences: Coincidences = defaultdict(float)
+    for item in unit_counts:
+        counts, times = item if isinstance(item, tuple) else (item, 1)
+        m = sum(counts.values())
+        if m < 2:
+            continue
+        for c, n_c in counts.items():
+            for k, n_k in counts.items():
+                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
+                if pairs:
+                    coincidences[(c, k)] += times * pairs / (m - 1)
+    return _alpha_from_coincidences(coincidences, _delta(metric))
+
+
+Coincidences = defaultdict[tuple[Value, Value], float]
+Delta = Callable[[Any, Any], float]
+
+
+def _delta(metric: str) -> Delta:
+    if metric == "nominal":
+        return lambda c, k: 0.0 if c == k else 1.0
+    if metric == "interval":
+        return lambda c, k: float((c - k) ** 2)
+    raise ValueError(f"unknown metric {metric!r}")
+
+
+def _alpha_from_coincidences(coincidences: Coincidences, delta: Delta) -> float | None:
+    marginals: defaultdict[Value, float] = defaultdict(float)
+    for (c, _k), o in coincidences.items():
+        marginals[c] += o
+    n = sum(marginals.values())
+    if n <= 1:
+        return None
+    observed = sum(o * delta(c, k) for (c, k), o in coincidences.items()) / n
+    expected = sum(
+        marginals[c] * marginals[k] * delta(c, k) for c in marginals for k in marginals
+    ) / (n * (n - 1))
+    if expected == 0:
+        return None  # a single category: nothing to tell agreement from chance
+    return 1.0 - observed / expected
+
+
+def cohen_kappa(first: Sequence[Value], second: Sequence[Value]) -> float | None:
+    """Cohen's κ: chance from each rater's own marginals (pooled ones would give Scott's π)."""
+    if len(first) != len(second):
+        raise ValueError("both raters must rate the same items")
+    return cohen_kappa_from_table(Counter(zip(first, second, strict=True)))
+
+
+def cohen_kappa_from_table(table: Counter[tuple[Value, Value]]) -> float | None:
+    """Cohen's κ from a confusion table {(first's value, second's value): count}."""
+    n = sum(table.values())
+    if n == 0:
+        return None
+    observed = sum(count for (a, b), count in table.items() if a == b) / n
+    left: Counter[Value] = Counter()
+    right: Counter[Value] = Counter()
+    for (a, b), count in table.items():
+        left[a] += count
+        right[b] += count
+    expected = sum(left[c] * right[c] for c in left) / (n * n)
+    return _chance_corrected(observed, expected)
+
+
+def _chance_corrected(observed: float, expected: float) -> float | None:
+    if expected >= 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float | None:
+    """Fleiss' κ from a subjects × categories table of how many raters chose each."""
+    if not counts:
+        return None
+    raters = sum(counts[0])
+    if raters < 2 or any(sum(row) != raters for row in counts):
+        raise ValueError("every subject needs the same number (≥ 2) of ratings")
+    subjects = len(counts)
+    agreement = (
+        sum((sum(n * n for n in row) - raters) / (raters * (raters - 1)) for row in counts)
+        / subjects
+    )
+    categories = len(counts[0])
+    shares = [sum(row[j] for row in counts) / (subjects * raters) for j in range(categories)]
+    return _chance_corrected(agreement, sum(p * p for p in shares))
+
+
+# --- span F1 -----------------------------------------------------------------------------
+
+Span = tuple[int, int, str]  # (start, end, label)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Counts behind F1 = 2a / (2a + b + c)."""
+
+    both: int  # a: spans matched between the two annotators
+    only_first: int  # b
+    only_second: int  # c
+
+    def __add__(self, other: Matches) -> Matches:
+        return Matches(
+            self.both + other.both,
+            self.only_first + other.only_first,
+            self.only_second + other.only_second,
+        )
+
+    @property
+    def f1(self) -> float | None:
+        total = 2 * self.both + self.only_first + self.only_second
+        return None if total == 0 else 2 * self.both / total
+
+
+NO_MATCHES = Matches(0, 0, 0)
+
+
+def match_spans(first: Sequence[Span], second: Sequence[Span], *, overlap: bool) -> Matches:
+    """Pair spans one to one: identical (start, end, label), or with ``overlap`` the same
+    label and at least one shared character (exact pairs first, then by largest overlap)."""
+    left = Counter(first)
+    right = Counter(second)
+    exact = sum((left & right).values())
+    if not overlap:
+        return Matches(exact, len(first) - exact, len(second) - exact)
+    rest_left = sorted((left - right).elements())
+    rest_right = sorted((right - left).elements())
+    candidates = sorted(
+        (
+            -(min(a[1], b[1]) - max(a[0], b[0])),
+            i,
+            j,
+        )
+        for i, a in enumerate(rest_left)
+        for j, b in enumerate(rest_right)
+        if a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
+    )
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    for _, i, j in candidates:
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+    both = exact + len(used_left)
+    return Matches(both, len(first) - both, len(second) - both)
+
+
+# --- unitizing α (Krippendorff 2004, as DKPro Statistics computes it) --------------------
+
+Unit = tuple[int, int, int, Hashable]  # (begin, length, rater, category)
+
+
+@dataclass(frozen=True)
+class UnitizingResult:
+    alpha: float | None
+    observed: dict[Hashable, float]  # D_O per category
+    expected: dict[Hashable, float]  # D_E per category
+    per_category: dict[Hashable, float | None]
+
+
+def unitizing_alpha(units: Sequence[Unit], raters: int, begin: int, length: int) -> UnitizingResult:
+    """Krippendorff's α_u over the continuum [begin, begin + length).
+
+    Each rater's continuum of one category is a chain of units and gaps. Observed
+    disagreement compares the two raters' chains segment against overlapping segment:
+    two units differ by Δbegin² + Δend², a unit lying inside the other's gap costs its
+    length², everything else 0. It reproduces DKPro Statistics'
+    KrippendorffAlphaUnitizingAgreement (the implementation INCEpTION reports) including
+    its sweep, which stops as soon as neither rater has a unit left to start.
+    An empty study is undefined.
+    """
+    categories = sorted({u[3] for u in units}, key=str)
+    if not categories or length <= 0 or raters < 2:
+        return UnitizingResult(None, {}, {}, {})
+    chains: dict[tuple[int, Hashable], list[tuple[int, int]]] = {}
+    for unit_begin, unit_length, rater, category in units:
+        chains.setdefault((rater, category), []).append((unit_begin, unit_length))
+    for chain in chains.values():
+        chain.sort()
+    observed = {c: _observed(chains, raters, begin, length, c) for c in categories}
+    expected = {c: _expected(chains, raters, begin, length, c) for c in categories}
+    per_category: dict[Hashable, float | None] = {
+        c: 0.0 if _same(observed[c], expected[c]) else 1.0 - observed[c] / expected[c]
+        for c in categories
+    }
+    mean_observed = sum(observed.values()) / len(categories)
+    mean_expected = sum(expected.values()) / len(categories)
+    if _same(mean_observed, mean_expected):
+        alpha: float | None = 0.0
+    else:
+        alpha = 1.0 - mean_observed / mean_expected
+    return UnitizingResult(alpha, observed, expected, per_category)
+
+
+def _same(observed: float, expected: float) -> bool:
+    """DKPro reports 0 when D_O equals D_E (also when both are 0); compare without the
+    last-bit noise of a different summation order."""
+    return math.isclose(observed, expected, rel_tol=1e-12, abs_tol=1e-15)
+
+
+Chains = dict[tuple[int, Hashable], list[tuple[int, int]]]  # (rater, category) -> units
+
+
+def _observed(chains: Chains, raters: int, begin: int, length: int, category: Hashable) -> float:
+    end = begin + length
+    total = 0.0
+    for r1, r2 in combinations(range(raters), 2):
+        chain1, chain2 = chains.get((r1, category), []), chains.get((r2, category), [])
+        next1 = next2 = 0  # index of each rater's next unit not yet started
+        off1 = off2 = begin
+        len1 = len2 = 0
+        is_unit1 = is_unit2 = False
+        position = begin
+        while position < end and (next1 < len(chain1) or next2 < len(chain2)):
+            if position == off1 + len1:
+                off1, len1, is_unit1, next1 = _advance(chain1, next1, position, end)
+            if position == off2 + len2:
+                off2, len2, is_unit2, next2 = _advance(chain2, next2, position, end)
+            total += _distance(off1, len1, is_unit1, off2, len2, is_unit2)
+            position = min(off1 + len1, off2 + len2)
+    return 2.0 * total / (raters * (raters - 1) * length * length)
+
+
+def _advance(
+    chain: list[tuple[int, int]], following: int, position: int, end: int
+) -> tuple[int, int, bool, int]:
+    """The segment starting at ``position``: the next unit if it starts here, else a gap."""
+    if following < len(chain) and chain[following][0] == position:
+        return position, chain[following][1], True, following + 1
+    gap_end = chain[following][0] if following < len(chain) else end
+    return position, gap_end - position, False, following
+
+
+def _distance(off1: int, len1: int, unit1: bool, off2: int, len2: int, unit2: bool) -> float:
+    shift = off1 - off2
+    if unit1 and unit2 and -len1 < shift < len2:
+        end_shift = (off1 + len1) - (off2 + len2)
+        return float(shift * shift + end_shift * end_shift)
+    if unit1 and not unit2 and shift >= 0 and off1 + len1 <= off2 + len2:
+        return float(len1 * len1)
+    if unit2 and not unit1 and shift <= 0 and off2 + len2 <= off1 + len1:
+        return float(len2 * len2)
+    return 0.0
+
+
+def _expected(chains: Chains, raters: int, begin: int, length: int, category: Hashable) -> float:
+    lengths = [n for r in range(raters) for _, n in chains.get((r, category), [])]
+    count = len(lengths)
+    squared = sum(n * (n - 1) for n in lengths)
+    gaps: list[int] = []
+    for rater in range(raters):
+        position = begin
+        for unit_begin, unit_length in chains.get((rater, category), []):
+            if unit_begin > position:
+                gaps.append(unit_begin - position)
+            position = max(position, unit_begin + unit_length)
+        if position < begin + length:
+            gaps.append(begin + length - position)
+    # Σ over gaps g ≥ l of (g − l + 1) for each unit length l, from sorted suffix sums
+    # (a loop over the gaps per unit is quadratic: minutes on 10,000 documents).
+    gaps.sort()
+    suffix = [0] * (len(gaps) + 1)
+    for i in range(len(gaps) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + gaps[i]
+    total = 0.0
+    for unit_length in lengths:
+        within = (count - 1) * (2 * unit_length**3 - 3 * unit_length**2 + unit_length) / 3
+        first = bisect_left(gaps, unit_length)
+        room = suffix[first] - (len(gaps) - first) * (unit_length - 1)
+        total += within + unit_length * unit_length * room
+    denominator = raters * length * (raters * length - 1) - squared
+    return total * (2.0 / length) / denominator
