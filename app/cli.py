@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         "--variant", choices=("label", "entities"), default="label", help="doccano record shape"
     )
 
+    agree = commands.add_parser("agreement", help="inter-annotator agreement")
+    agree.add_argument("project")
+    agree.add_argument("--annotators", help="A,B,...: these annotators (default: every one)")
+    agree.add_argument("--json", action="store_true", help="print one JSON object")
+
     gui = commands.add_parser("gui", help="open the annotation window")
     gui.add_argument("project", nargs="?")
     gui.add_argument("--annotator")
@@ -79,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "agreement":
+            return _agreement(args)
     except ProjectError as error:
         print(f"tawsim: {error}", file=sys.stderr)
         return 2
@@ -128,4 +136,18 @@ def _export(args: argparse.Namespace) -> int:
     for line in report.omitted:
         print(f"left out: {line}")
     print(report.summary())
+    return 0
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    from app.agreement.render import as_table
+    from app.agreement.study import compute_agreement
+
+    names = args.annotators.split(",") if args.annotators else None
+    with open_project(args.project) as project:
+        report = compute_agreement(project, names)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        print(as_table(report))
     return 0

@@ -40,7 +40,7 @@ def krippendorff_alpha(
 
 
 def alpha_from_counts(
-    unit_counts: Iterable[Counter[Value] | tuple[Counter[Value], int]], metric: str = "nominal"
+    unit_counts: Iterable[Counter[Any] | tuple[Counter[Any], int]], metric: str = "nominal"
 ) -> float | None:
     """Krippendorff's α from each unit's value counts (how many coders gave each value).
 
@@ -97,7 +97,7 @@ def cohen_kappa(first: Sequence[Value], second: Sequence[Value]) -> float | None
     return cohen_kappa_from_table(Counter(zip(first, second, strict=True)))
 
 
-def cohen_kappa_from_table(table: Counter[tuple[Value, Value]]) -> float | None:
+def cohen_kappa_from_table(table: Counter[tuple[Any, Any]]) -> float | None:
     """Cohen's κ from a confusion table {(first's value, second's value): count}."""
     n = sum(table.values())
     if n == 0:
@@ -120,19 +120,32 @@ def _chance_corrected(observed: float, expected: float) -> float | None:
 
 def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float | None:
     """Fleiss' κ from a subjects × categories table of how many raters chose each."""
-    if not counts:
+    return fleiss_kappa_from_counts(Counter(dict(enumerate(row))) for row in counts)
+
+
+def fleiss_kappa_from_counts(
+    subjects: Iterable[Counter[Any] | tuple[Counter[Any], int]],
+) -> float | None:
+    """Fleiss' κ from each subject's category counts; ``(counts, times)`` stands for
+    ``times`` identical subjects (the tokens nobody tagged)."""
+    raters = 0
+    total_subjects = 0
+    agreement = 0.0
+    chosen: Counter[Any] = Counter()
+    for item in subjects:
+        counts, times = item if isinstance(item, tuple) else (item, 1)
+        n = sum(counts.values())
+        raters = raters or n
+        if n != raters or n < 2:
+            raise ValueError("every subject needs the same number (≥ 2) of ratings")
+        agreement += times * (sum(v * v for v in counts.values()) - n) / (n * (n - 1))
+        total_subjects += times
+        for category, v in counts.items():
+            chosen[category] += times * v
+    if total_subjects == 0:
         return None
-    raters = sum(counts[0])
-    if raters < 2 or any(sum(row) != raters for row in counts):
-        raise ValueError("every subject needs the same number (≥ 2) of ratings")
-    subjects = len(counts)
-    agreement = (
-        sum((sum(n * n for n in row) - raters) / (raters * (raters - 1)) for row in counts)
-        / subjects
-    )
-    categories = len(counts[0])
-    shares = [sum(row[j] for row in counts) / (subjects * raters) for j in range(categories)]
-    return _chance_corrected(agreement, sum(p * p for p in shares))
+    shares = [v / (total_subjects * raters) for v in chosen.values()]
+    return _chance_corrected(agreement / total_subjects, sum(p * p for p in shares))
 
 
 # --- span F1 -----------------------------------------------------------------------------
