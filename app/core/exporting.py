@@ -9,6 +9,7 @@ beside the output. A format that cannot name annotators gets one output per laye
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from app.formats.atomic import atomic_directory, atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
-from app.formats.registry import FORMATS
+from app.formats.registry import FORMATS, LAYER_MANIFEST
 from storage import Annotator, Project, ProjectError
 
 # progress(done, total) -> False to cancel
@@ -79,6 +80,7 @@ def export(
     else:
         # One output per layer, inside a folder that appears complete or not at all.
         with atomic_directory(target) as scratch:
+            names: dict[str, str] = {}
             for index, layer in enumerate(layers):
                 items = _items(
                     project,
@@ -88,8 +90,10 @@ def export(
                     _scaled(progress, index, len(layers)),
                     total,
                 )
-                name = _safe_name(layer.name) + chosen.extension
+                name = _unique(_safe_name(layer.name), names) + chosen.extension
+                names[name] = layer.name
                 chosen.write(items, scratch / name, _with_layer(base, layer.name), omissions)
+            write_layer_manifest(scratch, chosen.name, names)
     report.omitted = omissions.items
     report.report_path = _write_omissions(target, chosen, omissions.items)
     return report
@@ -175,6 +179,22 @@ def _scaled(progress: Progress | None, index: int, count: int) -> Progress | Non
         return report(index * total + done, count * total)
 
     return scaled
+
+
+def _unique(name: str, taken: dict[str, str]) -> str:
+    stems = {Path(n).stem.lower() for n in taken}
+    candidate, n = name, 2
+    while candidate.lower() in stems:  # "Ali" and "ali" on a case-insensitive disk
+        candidate, n = f"{name}-{n}", n + 1
+    return candidate
+
+
+def write_layer_manifest(folder: Path, fmt: str, names: dict[str, str]) -> None:
+    """Which file or folder holds which annotator's layer, so the folder imports back
+    into the same layers (file names are made safe and may differ from the names)."""
+    with atomic_text_writer(folder / LAYER_MANIFEST) as stream:
+        json.dump({"format": fmt, "layers": names}, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
 
 
 def _safe_name(name: str) -> str:

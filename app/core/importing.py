@@ -18,8 +18,8 @@ from typing import Any
 
 from app.core.labels import PALETTE
 from app.formats.native_jsonl import DOCUMENT_FIELDS
-from app.formats.records import SourceError, SourceRecord
-from app.formats.registry import EXTENSIONS, FORMATS, import_formats
+from app.formats.records import SourceError, SourceNote, SourceRecord
+from app.formats.registry import EXTENSIONS, FORMATS, LAYER_MANIFEST, import_formats
 from app.text.canonical import Canonical, canonicalize, check_text, sha256
 from storage import Label, Project, ProjectError
 from storage.clock import now
@@ -102,19 +102,22 @@ def collect_files(paths: Sequence[str | Path], fmt: str) -> tuple[list[SourceFil
     for given in paths:
         root = Path(given)
         if root.is_dir():
+            layers = _layer_manifest(root)
             # os.walk does not follow symlinked folders, so a link loop cannot trap us.
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     path = Path(folder) / name
-                    if name.startswith(".") or _is_companion(path, fmt):
+                    if name.startswith(".") or name == LAYER_MANIFEST or _is_companion(path, fmt):
                         continue
                     kind = fmt if fmt != "auto" else detect_format(path)
                     if kind is None:
                         notes.append(f"{path}: skipped (format not recognized)")
                         continue
                     relative = path.relative_to(root)
-                    layer = relative.parts[0] if len(relative.parts) > 1 else ""
+                    layer = layers.get(relative.parts[0], "")
+                    if not layer and len(relative.parts) > 1:
+                        layer = relative.parts[0]
                     found.append(SourceFile(path, kind, relative.with_suffix("").as_posix(), layer))
         elif root.is_file():
             kind = fmt if fmt != "auto" else detect_format(root)
@@ -127,9 +130,23 @@ def collect_files(paths: Sequence[str | Path], fmt: str) -> tuple[list[SourceFil
     return found, notes
 
 
+def _layer_manifest(root: Path) -> dict[str, str]:
+    """The file -> annotator map our own per-layer exports leave in their folder."""
+    try:
+        data = json.loads((root / LAYER_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    layers = data.get("layers") if isinstance(data, dict) else None
+    if not isinstance(layers, dict):
+        return {}
+    return {str(k): str(v) for k, v in layers.items() if isinstance(v, str) and v.strip()}
+
+
 def _is_companion(path: Path, fmt: str) -> bool:
     """Files read together with another one: brat's .txt beside its .ann, its .conf."""
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(".config.xml"):
+        return True  # Label Studio's labeling config beside its tasks
     if fmt not in ("auto", "brat"):
         return False
     if suffix == ".conf":
@@ -139,7 +156,7 @@ def _is_companion(path: Path, fmt: str) -> bool:
 
 def read_records(
     files: Iterable[SourceFile], encoding: str | None = None
-) -> Iterator[SourceRecord | SourceError]:
+) -> Iterator[SourceRecord | SourceError | SourceNote]:
     for source in files:
         chosen = FORMATS.get(source.format)
         if chosen is None or chosen.read is None:
@@ -212,7 +229,7 @@ class Importer:
 
     def run(
         self,
-        records: Iterable[SourceRecord | SourceError],
+        records: Iterable[SourceRecord | SourceError | SourceNote],
         total: int = 0,
         progress: Progress | None = None,
     ) -> None:
@@ -223,6 +240,8 @@ class Importer:
                 for item in chunk:
                     if isinstance(item, SourceError):
                         self.report.rejected.append(str(item))
+                    elif isinstance(item, SourceNote):
+                        self.report.notes.append(str(item))
                     else:
                         self._import_one(item)
                     done += item.size

@@ -15,7 +15,7 @@ from app.core.importing import (
     collect_files,
     read_records,
 )
-from app.formats.records import SourceError
+from app.formats.records import SourceError, SourceNote
 from storage import Project
 
 
@@ -62,6 +62,9 @@ def preview_import(
     for item in read_records(files, encoding):
         if isinstance(item, SourceError):
             preview.problems.append(str(item))
+            continue
+        if isinstance(item, SourceNote):
+            preview.notes.append(str(item))
             continue
         try:
             plan = checker.plan(item)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.core.importing import ImportReport, import_paths
 from app.core.labels import default_labels
 from app.paths import default_project_path, resources_dir
 from storage import Label, Project, open_project
+
+if TYPE_CHECKING:
+    from app.core.importing import ImportReport
 
 
 def sample_articles() -> Path:
@@ -24,6 +27,10 @@ def ensure_default_project() -> tuple[Path, ImportReport | None]:
     path = default_project_path()
     if path.exists() and path.stat().st_size > 0:
         return path, None
+    # Imported here: the importer brings every format reader, which a start-up on an
+    # existing project does not need.
+    from app.core.importing import import_paths
+
     with init_project(path) as project:
         report = import_paths(project, [sample_articles()], fmt="jsonl")
     return path, report

@@ -8,13 +8,15 @@ A format module offers up to three functions, registered in :mod:`app.formats.re
     is reported through ``omissions`` — never dropped silently. Unless the format carries
     annotators itself (``multi_layer``), the items hold spans of one layer only.
 
-``read(path, encoding, name) -> Iterator[SourceRecord | SourceError]``
+``read(path, encoding, name) -> Iterator[SourceRecord | SourceError | SourceNote]``
     Yields one record per document. ``name`` is the file's path relative to the import
     folder without its suffix: the document id for formats that hold one document per
     file and no id of their own. Span dicts carry ``start``/``end`` in Python code
     points over the record's ``text`` (readers convert UTF-16 or token offsets themselves),
     ``label``, and optionally ``text``, ``attrs``, ``annotator`` and ``kind``
     (``"suggestions"`` for predictions). The importer validates everything else.
+    A :class:`SourceNote` tells the report about something skipped on purpose (relations,
+    cancelled annotations): a note, not a rejection.
 
 ``sniff(path, head) -> bool``
     True when the first bytes ``head`` of ``path`` look like this format (``--format auto``
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.formats.records import SourceError, SourceRecord
+from app.formats.records import SourceError, SourceNote, SourceRecord
 from storage import Document, Label, Span
 
 
@@ -62,7 +64,7 @@ class Omissions:
 
 
 Writer = Callable[[Iterable[ExportItem], Path, ExportOptions, Omissions], None]
-Reader = Callable[[Path, "str | None", str], Iterator[SourceRecord | SourceError]]
+Reader = Callable[[Path, "str | None", str], Iterator[SourceRecord | SourceError | SourceNote]]
 Sniffer = Callable[[Path, bytes], bool]
 
 

@@ -33,3 +33,16 @@ class SourceError:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """Something a reader skipped or changed on purpose (not an error): it goes into the
+    import report's notes, and the records around it are imported as usual."""
+
+    location: str
+    message: str
+    size: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"

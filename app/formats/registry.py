@@ -73,6 +73,9 @@ FORMATS: dict[str, Format] = {
     )
 }
 
+# Written into a folder that holds one output per annotator: {"layers": {file: annotator}}.
+LAYER_MANIFEST = "tawsim-layers.json"
+
 # File suffixes that name a format when its content did not (the first format claiming wins).
 EXTENSIONS: dict[str, str] = {}
 for _format in FORMATS.values():
