@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -24,6 +23,9 @@ from app.text.canonical import Canonical, canonicalize, check_text, sha256
 from storage import Label, Project, ProjectError
 from storage.clock import now
 from storage.documents import NewDocument
+from storage.ids import new_ids
+from storage.project import ChangeEntry
+from storage.spans import encode_attrs
 
 FORMAT_CHOICES = ("auto", *(f.name for f in import_formats()))
 CHUNK = 500
@@ -61,6 +63,17 @@ class ImportReport:
 
 class RecordRejected(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _Message:
+    """A rejection or note, held back until the records before it are stored."""
+
+    to: list[str]
+    text: str
+
+    def emit(self) -> None:
+        self.to.append(self.text)
 
 
 @dataclass(frozen=True)
@@ -116,9 +129,12 @@ def collect_files(paths: Sequence[str | Path], fmt: str) -> tuple[list[SourceFil
                         continue
                     relative = path.relative_to(root)
                     layer = layers.get(relative.parts[0], "")
-                    if not layer and len(relative.parts) > 1:
+                    document = relative
+                    if layer and len(relative.parts) > 1:
+                        document = Path(*relative.parts[1:])  # ids inside a layer's folder
+                    elif len(relative.parts) > 1:
                         layer = relative.parts[0]
-                    found.append(SourceFile(path, kind, relative.with_suffix("").as_posix(), layer))
+                    found.append(SourceFile(path, kind, document.with_suffix("").as_posix(), layer))
         elif root.is_file():
             kind = fmt if fmt != "auto" else detect_format(root)
             if kind is None:
@@ -237,25 +253,171 @@ class Importer:
         iterator = iter(records)
         while chunk := list(islice(iterator, CHUNK)):
             with self.project.transaction():
+                # Records are checked as they are read and stored together at the end of
+                # the chunk (see _store); messages keep the order of the input.
+                entries: list[_Plan | _Message] = []
                 for item in chunk:
                     if isinstance(item, SourceError):
-                        self.report.rejected.append(str(item))
+                        entries.append(_Message(self.report.rejected, str(item)))
                     elif isinstance(item, SourceNote):
-                        self.report.notes.append(str(item))
+                        entries.append(_Message(self.report.notes, str(item)))
                     else:
-                        self._import_one(item)
+                        entries.append(self._check(item))
                     done += item.size
                     # Cancelling keeps what is done: each record is whole or absent.
                     if progress is not None and not progress(min(done, total), total):
+                        self._store(entries)
                         self.report.cancelled = True
                         return
+                self._store(entries)
 
-    def _import_one(self, record: SourceRecord) -> None:
+    def _check(self, record: SourceRecord) -> _Plan | _Message:
         try:
-            plan = self.plan(record)
+            return self.plan(record)
         except RecordRejected as error:
-            self.report.rejected.append(f"{record.location}: {error}")
-            return
+            return _Message(self.report.rejected, f"{record.location}: {error}")
+
+    # -- storing ---------------------------------------------------------------------------
+    def _store(self, entries: list[_Plan | _Message]) -> None:
+        """Store a chunk's checked records in input order.
+
+        Runs of ordinary records (a new document whose id is free and whose labels and
+        annotators exist) are written together, one statement per table. The rest (a
+        duplicate, a clashing id, a label or annotator to create) go one at a time
+        through :meth:`_import_one`, which sees everything stored before them.
+        """
+        plans = [entry for entry in entries if isinstance(entry, _Plan)]
+        documents = self.project.documents
+        # Digests and ids already in the project, or stored earlier in this chunk.
+        digests = set(documents.ids_by_sha256({plan.digest for plan in plans}))
+        external_ids = set(documents.ids_by_external_ids({p.record.external_id for p in plans}))
+        run: list[_Plan | _Message] = []
+        for entry in entries:
+            if isinstance(entry, _Plan) and not self._ordinary(entry, digests, external_ids):
+                self._store_run(run)
+                run = []
+                self._import_one(entry)
+            else:
+                run.append(entry)
+            if isinstance(entry, _Plan):
+                digests.add(entry.digest)
+                external_ids.add(entry.record.external_id)
+        self._store_run(run)
+
+    def _ordinary(self, plan: _Plan, digests: set[str], external_ids: set[str]) -> bool:
+        if plan.digest in digests or plan.record.external_id in external_ids:
+            return False
+        labels, annotators = self.labels, self._annotator_ids
+        return all(s["label"] in labels and s["annotator"] in annotators for s in plan.spans)
+
+    def _store_run(self, run: list[_Plan | _Message]) -> None:
+        """Write a run of ordinary records inside one SAVEPOINT.
+
+        Should SQLite refuse any of it (a constraint, a trigger, a full disk), the whole
+        run is taken back and its records are stored again one at a time, each in its own
+        SAVEPOINT: the failing record is rejected alone and every other one is kept.
+        """
+        plans = [entry for entry in run if isinstance(entry, _Plan)]
+        added: list[int] = []
+        if plans:
+            conn = self.project.conn
+            conn.execute("SAVEPOINT records")
+            try:
+                added = self._write_many(plans)
+            except Exception:
+                conn.execute("ROLLBACK TO records")
+                conn.execute("RELEASE records")
+                for entry in run:
+                    if isinstance(entry, _Plan):
+                        self._import_one(entry)
+                    else:
+                        entry.emit()
+                return
+            conn.execute("RELEASE records")
+        spans = iter(added)
+        for entry in run:
+            if isinstance(entry, _Message):
+                entry.emit()
+                continue
+            location = entry.record.location
+            self.report.notes.extend(f"{location}: {note}" for note in entry.canonical.notes)
+            self.report.imported += 1
+            self.report.spans += next(spans)
+
+    def _write_many(self, plans: list[_Plan]) -> list[int]:
+        """Insert the documents, spans and change-log entries of ordinary records; returns
+        how many spans each record stored."""
+        stamp = now()
+        ids = self.project.documents.add_many(
+            [self._new_document(plan) for plan in plans], imported_at=stamp
+        )
+        span_ids = iter(new_ids(sum(len(plan.spans) for plan in plans)))
+        rows: list[tuple[object, ...]] = []
+        changes: list[ChangeEntry] = []
+        added: list[int] = []
+        by = self.annotator or "import"
+        for plan, document_id in zip(plans, ids, strict=True):
+            before = len(rows)
+            rows += self._span_rows(document_id, plan.spans, set(), span_ids, stamp)
+            count = len(rows) - before
+            added.append(count)
+            after = {"external_id": plan.record.external_id, "sha256": plan.digest, "spans": count}
+            entry = json.dumps(after, ensure_ascii=False)
+            changes.append((by, "document.import", document_id, None, None, entry))
+        self.project.spans.add_rows(rows)
+        self.project.log_changes(changes)
+        return added
+
+    def _span_rows(
+        self,
+        document_id: int,
+        spans: list[dict[str, Any]],
+        existing: set[tuple[str, int, int, str]],
+        span_ids: Iterator[str],
+        stamp: str,
+    ) -> list[tuple[object, ...]]:
+        """Rows for the spans not in ``existing`` (nor repeated within ``spans``)."""
+        rows: list[tuple[object, ...]] = []
+        for span in spans:
+            key = (span["annotator"], span["start"], span["end"], span["label"])
+            if key in existing:
+                continue
+            existing.add(key)
+            annotator_id = self._annotator_id(span["annotator"], span["kind"])
+            rows.append(
+                (
+                    next(span_ids),
+                    document_id,
+                    annotator_id,
+                    key[1],
+                    key[2],
+                    key[3],
+                    span["text"],
+                    encode_attrs(span["attrs"]),
+                    stamp,
+                    stamp,
+                )
+            )
+        return rows
+
+    def _new_document(self, plan: _Plan) -> NewDocument:
+        record = plan.record
+        meta = {k: v for k, v in record.meta.items() if k not in DOCUMENT_FIELDS}
+        fields = {k: _text_field(record.meta.get(k)) for k in DOCUMENT_FIELDS}
+        return NewDocument(
+            external_id=record.external_id,
+            text=plan.canonical.text,
+            sha256=plan.digest,
+            meta=meta,
+            import_file=record.location,
+            import_encoding=record.encoding,
+            import_notes="; ".join(plan.canonical.notes),
+            **fields,
+        )
+
+    def _import_one(self, plan: _Plan) -> None:
+        """Store one record in its own SAVEPOINT, creating what it needs."""
+        record = plan.record
         conn = self.project.conn
         conn.execute("SAVEPOINT record")
         try:
@@ -280,57 +442,79 @@ class Importer:
         if problem:
             raise RecordRejected(problem)
         canonical = canonicalize(record.text)
-        spans = [self._span(record, canonical, i, raw) for i, raw in enumerate(record.spans)]
+        spans = self._spans(record, canonical)
         return _Plan(record, canonical, sha256(canonical.text), spans)
 
-    def _span(
-        self, record: SourceRecord, canonical: Canonical, index: int, raw: Any
-    ) -> dict[str, Any]:
-        where = f"span {index + 1}"
-        if not isinstance(raw, dict):
-            raise RecordRejected(f"{where}: must be an object")
-        start, end = raw.get("start"), raw.get("end")
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
-            raise RecordRejected(f"{where}: start and end must be integers")
-        if not 0 <= start < end <= len(record.text):
-            problem = "reversed or empty" if start >= end else "out of range"
-            raise RecordRejected(
-                f"{where}: [{start}, {end}) is {problem} (text length {len(record.text)})"
+    def _spans(self, record: SourceRecord, canonical: Canonical) -> list[dict[str, Any]]:
+        """Every span of ``record``, checked and mapped to canonical offsets.
+
+        A million spans pass through here in a big import, so the loop keeps to local
+        names and takes the common case (integer offsets, unchanged text) first; every
+        check and message is the one each span has always had.
+        """
+        text = record.text
+        length = len(text)
+        mapping = canonical.mapping
+        canonical_text = canonical.text
+        labels = self.labels
+        create_labels = self.create_labels
+        default_annotator = self.annotator
+        all_suggestions = self.suggestions
+        checked: list[dict[str, Any]] = []
+        for index, raw in enumerate(record.spans):
+            if not isinstance(raw, dict):
+                raise RecordRejected(f"span {index + 1}: must be an object")
+            get = raw.get
+            start, end = get("start"), get("end")
+            if not (type(start) is int and type(end) is int) and (
+                not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool)
+            ):
+                raise RecordRejected(f"span {index + 1}: start and end must be integers")
+            if not 0 <= start < end <= length:
+                problem = "reversed or empty" if start >= end else "out of range"
+                raise RecordRejected(
+                    f"span {index + 1}: [{start}, {end}) is {problem} (text length {length})"
+                )
+            label = get("label")
+            if not isinstance(label, str) or not label:
+                raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
+            if label not in labels and not create_labels:
+                self.report.unknown_labels.add(label)
+                raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
+            covered = text[start:end]
+            given = get("text")
+            if given is not None and given != covered:
+                raise RecordRejected(
+                    f"span {index + 1}: text {given!r} disagrees with the document's "
+                    f"{covered!r} at [{start}, {end})"
+                )
+            kind = "suggestions" if all_suggestions or get("kind") == "suggestions" else "human"
+            # The span's own annotator, else --annotator, else the folder its file sits in.
+            annotator = get("annotator") or default_annotator or get("file_layer")
+            if not annotator and kind == "suggestions":
+                annotator = "suggestions"
+            if not isinstance(annotator, str) or not (annotator := annotator.strip()):
+                raise RecordRejected(f"span {index + 1}: no annotator (give one with --annotator)")
+            attrs = get("attrs", {})
+            if not isinstance(attrs, dict):
+                raise RecordRejected(f"span {index + 1}: attrs must be an object")
+            if mapping is not None:
+                start, end = mapping[start], mapping[end]
+                if start >= end:
+                    raise RecordRejected(f"span {index + 1}: covers only a removed character")
+                covered = canonical_text[start:end]
+            checked.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "label": label,
+                    "annotator": annotator,
+                    "kind": kind,
+                    "text": covered,
+                    "attrs": attrs,
+                }
             )
-        label = raw.get("label")
-        if not isinstance(label, str) or not label:
-            raise RecordRejected(f"{where}: unknown label {label!r}")
-        if label not in self.labels and not self.create_labels:
-            self.report.unknown_labels.add(label)
-            raise RecordRejected(f"{where}: unknown label {label!r}")
-        given = raw.get("text")
-        if given is not None and given != record.text[start:end]:
-            raise RecordRejected(
-                f"{where}: text {given!r} disagrees with the document's "
-                f"{record.text[start:end]!r} at [{start}, {end})"
-            )
-        kind = "suggestions" if self.suggestions or raw.get("kind") == "suggestions" else "human"
-        # The span's own annotator, else --annotator, else the folder its file sits in.
-        annotator = raw.get("annotator") or self.annotator or raw.get("file_layer")
-        if not annotator and kind == "suggestions":
-            annotator = "suggestions"
-        if not isinstance(annotator, str) or not annotator.strip():
-            raise RecordRejected(f"{where}: no annotator (give one with --annotator)")
-        attrs = raw.get("attrs", {})
-        if not isinstance(attrs, dict):
-            raise RecordRejected(f"{where}: attrs must be an object")
-        c_start, c_end = canonical.map_offset(start), canonical.map_offset(end)
-        if c_start >= c_end:
-            raise RecordRejected(f"{where}: covers only a removed character")
-        return {
-            "start": c_start,
-            "end": c_end,
-            "label": label,
-            "annotator": annotator.strip(),
-            "kind": kind,
-            "text": canonical.text[c_start:c_end],
-            "attrs": attrs,
-        }
+        return checked
 
     def _write(self, plan: _Plan) -> None:
         project = self.project
@@ -346,24 +530,9 @@ class Importer:
             raise RecordRejected(
                 f"id {record.external_id!r} is already used by a document with other text"
             )
-        meta = {k: v for k, v in record.meta.items() if k not in DOCUMENT_FIELDS}
-        fields = {k: _text_field(record.meta.get(k)) for k in DOCUMENT_FIELDS}
-        notes = list(plan.canonical.notes)
-        for note in notes:
+        for note in plan.canonical.notes:
             self.report.notes.append(f"{record.location}: {note}")
-        document_id = project.documents.add(
-            NewDocument(
-                external_id=record.external_id,
-                text=plan.canonical.text,
-                sha256=plan.digest,
-                meta=meta,
-                import_file=record.location,
-                import_encoding=record.encoding,
-                import_notes="; ".join(notes),
-                **fields,
-            ),
-            imported_at=now(),
-        )
+        document_id = project.documents.add(self._new_document(plan), imported_at=now())
         added = self._add_spans(document_id, plan.spans, only_new=False)
         project.log_change(
             by=self.annotator or "import",
@@ -377,40 +546,14 @@ class Importer:
     def _add_spans(self, document_id: int, spans: list[dict[str, Any]], *, only_new: bool) -> int:
         if not spans:
             return 0
-        conn = self.project.conn
         existing: set[tuple[str, int, int, str]] = set()
         if only_new:
             existing = {
                 (s.annotator, s.start, s.end, s.label)
                 for s in self.project.spans.for_document(document_id)
             }
-        stamp = now()
-        rows = []
-        for span in spans:
-            key = (span["annotator"], span["start"], span["end"], span["label"])
-            if key in existing:
-                continue
-            existing.add(key)
-            annotator_id = self._annotator_id(span["annotator"], span["kind"])
-            rows.append(
-                (
-                    str(uuid.uuid4()),
-                    document_id,
-                    annotator_id,
-                    span["start"],
-                    span["end"],
-                    span["label"],
-                    span["text"],
-                    json.dumps(span["attrs"], ensure_ascii=False, sort_keys=True),
-                    stamp,
-                    stamp,
-                )
-            )
-        conn.executemany(
-            'INSERT INTO spans (uuid, document_id, annotator_id, start, "end", label, text,'
-            " attrs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        rows = self._span_rows(document_id, spans, existing, iter(new_ids(len(spans))), now())
+        self.project.spans.add_rows(rows)
         return len(rows)
 
     def _annotator_id(self, name: str, kind: str) -> int:

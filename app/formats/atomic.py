@@ -78,7 +78,13 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for item in sorted(folder.rglob("*")):
+    """Make the scratch folder's files durable before the rename publishes them."""
+    if hasattr(os, "sync"):
+        # One sync for the whole tree: an fsync per file costs ~3 ms, minutes for a
+        # 50,000-document folder export.
+        os.sync()
+        return
+    for item in sorted(folder.rglob("*")):  # pragma: no cover - Windows
         if item.is_file():
             with open(item, "rb") as stream:
                 os.fsync(stream.fileno())

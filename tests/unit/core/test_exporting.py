@@ -130,7 +130,11 @@ def test_every_layer_of_a_one_layer_format_is_a_folder_of_layers(
 ) -> None:
     out = tmp_path / "by-layer"
     report = export(filled, "doccano", out)
-    assert sorted(p.name for p in out.iterdir()) == ["alice.jsonl", "bob.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "alice.jsonl",
+        "bob.jsonl",
+        "tawsim-layers.json",
+    ]
     alice = read_lines(out / "alice.jsonl")
     assert [len(r["label"]) for r in alice] == [2, 0]
     assert report.documents == 4 and report.spans == 4  # two layers x two documents
@@ -201,3 +205,24 @@ def test_what_a_format_cannot_hold_is_listed_beside_the_output(
     listed = report_path_for(out).read_text(encoding="utf-8")
     assert report.omitted[0] in listed
     assert "left out" in report.summary()
+
+
+def test_a_folder_of_layers_imports_back_into_the_same_layers(
+    filled: Project, tmp_path: Path
+) -> None:
+    from app.core.labels import default_labels
+    from storage import open_project
+
+    out = tmp_path / "layers"
+    export(filled, "doccano", out)
+    assert (out / "tawsim-layers.json").exists()
+    with open_project(tmp_path / "back.tawsim", create=True, labels=default_labels()) as back:
+        report = import_paths(back, [out])
+        assert report.rejected == [] and report.duplicates == 2  # same texts, second layer
+        for name in ("alice", "bob"):
+            got = sorted((s.start, s.end, s.label) for s in _layer(back, name))
+            assert got == sorted((s.start, s.end, s.label) for s in _layer(filled, name))
+
+
+def _layer(project: Project, name: str) -> list[Any]:
+    return [s for d in project.documents.ids() for s in project.spans.for_document(d, name)]
