@@ -17,7 +17,7 @@ from app.agreement.study import compute_agreement
 from app.cli import main
 from storage import Project, ProjectError, Span
 
-# 12 tokens: قصف(0) الطيران(1) مدينة(2) حلب(3) ،(4) وقتل(5) 12(6) مدنيا(7) يوم(8) الأحد(9) .(10) 😢(11)
+# 12 tokens: قصف الطيران مدينة حلب ، وقتل 12 مدنيا يوم الأحد . 😢
 TEXT = "قصف الطيران مدينة حلب، وقتل 12 مدنيا يوم الأحد. 😢"
 
 
