@@ -264,45 +264,47 @@ Chains = dict[tuple[int, Hashable], list[tuple[int, int]]]  # (rater, category) 
 
 
 def _observed(chains: Chains, raters: int, begin: int, length: int, category: Hashable) -> float:
-    end = begin + length
     total = 0.0
     for r1, r2 in combinations(range(raters), 2):
         chain1, chain2 = chains.get((r1, category), []), chains.get((r2, category), [])
-        next1 = next2 = 0  # index of each rater's next unit not yet started
-        off1 = off2 = begin
-        len1 = len2 = 0
-        is_unit1 = is_unit2 = False
-        position = begin
-        while position < end and (next1 < len(chain1) or next2 < len(chain2)):
-            if position == off1 + len1:
-                off1, len1, is_unit1, next1 = _advance(chain1, next1, position, end)
-            if position == off2 + len2:
-                off2, len2, is_unit2, next2 = _advance(chain2, next2, position, end)
-            total += _distance(off1, len1, is_unit1, off2, len2, is_unit2)
-            position = min(off1 + len1, off2 + len2)
+        if chain1 == chain2:
+            continue  # identical unitizing: no disagreement
+        overlaps, lonely1 = _compare(chain1, chain2)
+        _, lonely2 = _compare(chain2, chain1)
+        total += overlaps + lonely1 + lonely2
     return 2.0 * total / (raters * (raters - 1) * length * length)
 
 
-def _advance(
-    chain: list[tuple[int, int]], following: int, position: int, end: int
-) -> tuple[int, int, bool, int]:
-    """The segment starting at ``position``: the next unit if it starts here, else a gap."""
-    if following < len(chain) and chain[following][0] == position:
-        return position, chain[following][1], True, following + 1
-    gap_end = chain[following][0] if following < len(chain) else end
-    return position, gap_end - position, False, following
+def _compare(chain: list[tuple[int, int]], other: list[tuple[int, int]]) -> tuple[float, float]:
+    """(Σ over overlapping unit pairs of Δbegin² + Δend², Σ length² of ``chain``'s units
+    that lie in a gap of ``other``).
 
-
-def _distance(off1: int, len1: int, unit1: bool, off2: int, len2: int, unit2: bool) -> float:
-    shift = off1 - off2
-    if unit1 and unit2 and -len1 < shift < len2:
-        end_shift = (off1 + len1) - (off2 + len2)
-        return float(shift * shift + end_shift * end_shift)
-    if unit1 and not unit2 and shift >= 0 and off1 + len1 <= off2 + len2:
-        return float(len1 * len1)
-    if unit2 and not unit1 and shift <= 0 and off2 + len2 <= off1 + len1:
-        return float(len2 * len2)
-    return 0.0
+    The same sums as DKPro's sweep over both raters' segments, which compares each
+    pair of overlapping segments once: unit against unit costs the squared boundary
+    shifts, a unit inside the other's gap its squared length, anything else nothing.
+    (Its early stop, once neither rater has a unit left to start, only ever skips
+    segment pairs that cost nothing.) Units of one rater do not overlap each other.
+    """
+    overlaps = 0.0
+    lonely = 0.0
+    first = 0
+    for unit_begin, unit_length in chain:
+        unit_end = unit_begin + unit_length
+        while first < len(other) and other[first][0] + other[first][1] <= unit_begin:
+            first += 1
+        touched = False
+        index = first
+        while index < len(other) and other[index][0] < unit_end:
+            other_begin, other_length = other[index]
+            shift = unit_begin - other_begin
+            if -unit_length < shift < other_length:
+                end_shift = unit_end - (other_begin + other_length)
+                overlaps += shift * shift + end_shift * end_shift
+                touched = True
+            index += 1
+        if not touched:
+            lonely += unit_length * unit_length
+    return overlaps, lonely
 
 
 def _expected(chains: Chains, raters: int, begin: int, length: int, category: Hashable) -> float:

@@ -46,7 +46,7 @@ TOKEN = re.compile(rf"[\w{_MARKS}]+|[^\w\s]")
 _WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
 
 SpanTuple = tuple[int, int, str]
-Row = tuple[tuple[str, int], ...]  # one token's label counts, as a hashable sorted tuple
+Row = tuple[str, ...]  # one token's labels from each annotator, sorted: a hashable multiset
 
 
 @dataclass
@@ -327,20 +327,17 @@ def _tally_document(
         if untouched:
             table[(OUTSIDE, OUTSIDE)] += untouched
     rows = tally.all_rows if everyone else None
+    layers_labels = [tokens.labels[a] for a in who]
     for token in touched:
-        row = _row(Counter(tokens.labels[a].get(token, OUTSIDE) for a in who))
+        row = tuple(sorted([labels.get(token, OUTSIDE) for labels in layers_labels]))
         tally.some_rows[row] += 1
         if rows is not None:
             rows[row] += 1
     if untouched:
-        row = ((OUTSIDE, len(who)),)
+        row = (OUTSIDE,) * len(who)
         tally.some_rows[row] += untouched
         if rows is not None:
             rows[row] += untouched
-
-
-def _row(counts: Counter[str]) -> Row:
-    return tuple(sorted(counts.items()))
 
 
 def _units(
@@ -388,8 +385,8 @@ def _collapse(rows: Counter[Row], label: str | None) -> list[tuple[Counter[Hasha
     result: list[tuple[Counter[Hashable], int]] = []
     for row, times in rows.items():
         counts: Counter[Hashable] = Counter()
-        for value, n in row:
-            counts[_binary(value, label)] += n
+        for value in row:
+            counts[_binary(value, label)] += 1
         result.append((counts, times))
     return result
 
