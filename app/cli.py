@@ -1,4 +1,10 @@
-"""The ``tawsim`` command. Qt is imported only when the GUI is asked for."""
+"""The ``tawsim`` command. Qt is imported only when the GUI is asked for.
+
+Start-up time of the GUI counts: ``tawsim`` and ``tawsim gui ...`` are parsed by the gui
+sub-command's own parser, so that the format registry (every reader and writer, and the
+libraries they use), which the full parser needs for its ``--format`` choices, is not
+imported before the window shows. The other commands import what they use when they run.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +15,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
-from app.core.exporting import export
-from app.core.importing import FORMAT_CHOICES, import_paths
-from app.core.labels import load_labels
-from app.core.setup import init_project
-from app.formats.base import ExportOptions
-from app.formats.registry import export_formats
 from storage import ProjectError, open_project
+
+PROG = "tawsim"
+GUI_HELP = "open the annotation window"
+
+
+def _gui_arguments(gui: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    gui.add_argument("project", nargs="?")
+    gui.add_argument("--annotator")
+    return gui
 
 
 def _parser() -> argparse.ArgumentParser:
+    from app.core.importing import FORMAT_CHOICES
+    from app.formats.registry import export_formats
+
     parser = argparse.ArgumentParser(
-        prog="tawsim", description="Annotate Arabic news articles offline."
+        prog=PROG, description="Annotate Arabic news articles offline."
     )
     parser.add_argument("--version", action="version", version=f"tawsim {__version__}")
     commands = parser.add_subparsers(dest="command")
@@ -66,14 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     agree.add_argument("--annotators", help="A,B,...: these annotators (default: every one)")
     agree.add_argument("--json", action="store_true", help="print one JSON object")
 
-    gui = commands.add_parser("gui", help="open the annotation window")
-    gui.add_argument("project", nargs="?")
-    gui.add_argument("--annotator")
+    _gui_arguments(commands.add_parser("gui", help=GUI_HELP))
     return parser
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words or words[0] == "gui":
+        # The same arguments as the full parser's "gui" sub-command, without the registry.
+        gui = _gui_arguments(argparse.ArgumentParser(prog=f"{PROG} gui", description=GUI_HELP))
+        return gui.parse_args(words[1:], argparse.Namespace(command="gui"))
+    return _parser().parse_args(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     try:
         if args.command in (None, "gui"):
             from app.ui.launch import launch_gui
@@ -94,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from app.core.labels import load_labels
+    from app.core.setup import init_project
+
     labels = load_labels(args.labels) if args.labels else None
     with init_project(args.project, labels) as project:
         names = ", ".join(label.id for label in project.labels.all())
@@ -102,6 +124,9 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from app.core.importing import import_paths
+    from app.core.setup import init_project
+
     exists = Path(args.project).exists()
     with init_project(args.project) if not exists else open_project(args.project) as project:
         report = import_paths(
@@ -122,6 +147,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from app.core.exporting import export
+    from app.formats.base import ExportOptions
+
     options = ExportOptions(tab=args.tab, offsets=args.offsets, variant=args.variant)
     with open_project(args.project) as project:
         report = export(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,14 @@ _DOC_COLUMNS = (
     "id, external_id, text, sha256, title, source, url, published, meta,"
     " import_file, import_encoding, import_notes"
 )
+
+_INSERT_COLUMNS = (
+    "external_id, title, source, url, published, text, length, sha256, meta, import_file,"
+    " import_encoding, import_notes, imported_at"
+)
+_META_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+# SQLite before 3.32 allows 999 parameters in one statement; stay under that.
+_MAX_PARAMETERS = 900
 
 # Status filters the document list understands; "unfinished" is what the annotator still owes.
 STATUS_FILTERS = ("all", "new", "in_progress", "done", "skipped", "unfinished")
@@ -61,6 +69,26 @@ class ListQuery:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _values(doc: NewDocument, imported_at: str) -> tuple[object, ...]:
+    """A document's values in the order of _INSERT_COLUMNS."""
+    meta = _META_JSON.encode(doc.meta) if doc.meta else "{}"
+    return (
+        doc.external_id,
+        doc.title,
+        doc.source,
+        doc.url,
+        doc.published,
+        doc.text,
+        len(doc.text),
+        doc.sha256,
+        meta,
+        doc.import_file,
+        doc.import_encoding,
+        doc.import_notes,
+        imported_at,
+    )
+
+
 def _document(row: tuple[Any, ...]) -> Document:
     return Document(
         id=row[0],
@@ -71,7 +99,7 @@ def _document(row: tuple[Any, ...]) -> Document:
         source=row[5],
         url=row[6],
         published=row[7],
-        meta=json.loads(row[8]),
+        meta={} if row[8] == "{}" else json.loads(row[8]),
         import_file=row[9],
         import_encoding=row[10],
         import_notes=row[11],
@@ -85,26 +113,46 @@ class DocumentStore:
     def add(self, doc: NewDocument, *, imported_at: str) -> int:
         """Insert one document; the caller holds the transaction (imports batch them)."""
         cursor = self._project.conn.execute(
-            "INSERT INTO documents (external_id, title, source, url, published, text, length,"
-            " sha256, meta, import_file, import_encoding, import_notes, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc.external_id,
-                doc.title,
-                doc.source,
-                doc.url,
-                doc.published,
-                doc.text,
-                len(doc.text),
-                doc.sha256,
-                json.dumps(doc.meta or {}, ensure_ascii=False, sort_keys=True),
-                doc.import_file,
-                doc.import_encoding,
-                doc.import_notes,
-                imported_at,
-            ),
+            f"INSERT INTO documents ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+            _values(doc, imported_at),
         )
         return int(cursor.lastrowid or 0)
+
+    def add_many(self, docs: Sequence[NewDocument], *, imported_at: str) -> list[int]:
+        """Insert documents with one statement; returns their ids, in order.
+
+        The caller holds the transaction (and a savepoint, if a failure must take back
+        all of them), so nobody else can take the ids handed out here: the next ones
+        after the largest, the same SQLite would choose one row at a time.
+        """
+        if not docs:
+            return []
+        conn = self._project.conn
+        first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
+        ids = list(range(first, first + len(docs)))
+        conn.executemany(
+            f"INSERT INTO documents (id, {_INSERT_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            [(i, *_values(doc, imported_at)) for i, doc in zip(ids, docs, strict=True)],
+        )
+        return ids
+
+    def ids_by_sha256(self, digests: Collection[str]) -> dict[str, int]:
+        """{sha256: id} of the documents among ``digests`` that are already stored."""
+        return self._ids_by("sha256", digests)
+
+    def ids_by_external_ids(self, external_ids: Collection[str]) -> dict[str, int]:
+        """{external id: id} of the documents among ``external_ids`` already stored."""
+        return self._ids_by("external_id", external_ids)
+
+    def _ids_by(self, column: str, keys: Collection[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        wanted = list(set(keys))
+        for at in range(0, len(wanted), _MAX_PARAMETERS):
+            part = wanted[at : at + _MAX_PARAMETERS]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT {column}, id FROM documents WHERE {column} IN ({marks})"
+            found.update(self._project.conn.execute(sql, part).fetchall())
+        return found
 
     def get(self, document_id: int) -> Document | None:
         row = self._project.conn.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,10 @@ from storage.migrations import refuse_newer, upgrade
 from storage.records import Annotator, Label
 from storage.spans import SpanStore
 from storage.status import StatusStore
+
+# A change-log entry for Project.log_changes: by, action, document_id, span_uuid, before
+# and after (JSON text or None).
+ChangeEntry = tuple[str, str, int | None, str | None, str | None, str | None]
 
 # PRAGMA application_id marks a SQLite file as ours ("TAWS"), so a random database is refused.
 APPLICATION_ID = 0x54415753
@@ -81,6 +85,19 @@ class Project:
                 None if before is None else json.dumps(before, ensure_ascii=False),
                 None if after is None else json.dumps(after, ensure_ascii=False),
             ),
+        )
+
+    def log_changes(self, entries: Iterable[ChangeEntry]) -> None:
+        """Append many log entries with one statement (a bulk import logs every document).
+
+        Each entry is (by, action, document_id, span_uuid, before, after) with ``before``
+        and ``after`` already JSON-encoded (or None); all get the same timestamp.
+        """
+        stamp = now()
+        self.conn.executemany(
+            "INSERT INTO changes (at, annotator, action, document_id, span_uuid, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(stamp, *entry) for entry in entries],
         )
 
     # -- settings -----------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from storage.clock import now
 from storage.errors import ProjectError
-from storage.records import Span
+from storage.records import Annotator, Span
 
 if TYPE_CHECKING:
     from storage.project import Project
@@ -18,6 +20,14 @@ _SELECT = (
     'SELECT s.uuid, s.document_id, a.name, s.start, s."end", s.label, s.text, s.attrs,'
     " s.created_at, s.updated_at FROM spans s JOIN annotators a ON a.id = s.annotator_id"
 )
+
+_LAYER = (
+    'SELECT uuid, start, "end", label, text FROM spans'
+    " WHERE document_id = ? AND annotator_id = ? ORDER BY start"
+)
+_LAYER_REST = "SELECT attrs, created_at, updated_at FROM spans WHERE uuid = ?"
+# A row of SpanStore.layer_rows: uuid, start, end, label, text.
+LayerRow = tuple[str, int, int, str, str]
 
 
 def _span(row: tuple[Any, ...]) -> Span:
@@ -33,6 +43,22 @@ def _span(row: tuple[Any, ...]) -> Span:
         created_at=row[8],
         updated_at=row[9],
     )
+
+
+# The columns of a stored span, in the order :meth:`SpanStore.add_rows` takes them.
+SPAN_COLUMNS = (
+    'uuid, document_id, annotator_id, start, "end", label, text, attrs, created_at, updated_at'
+)
+_INSERT = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_ATTRS = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def encode_attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as stored: sorted keys, Arabic kept readable ("{}" when there are none)."""
+    return _ATTRS.encode(attrs) if attrs else "{}"
+
+
+_new = object.__new__
 
 
 def span_payload(span: Span) -> dict[str, Any]:
@@ -58,6 +84,35 @@ class SpanStore:
             ).fetchall()
         return [_span(r) for r in rows]
 
+    def layer_rows(self, document_id: int, annotator_id: int) -> list[LayerRow]:
+        """One annotator's spans on one document as plain rows, ordered by start (ties in
+        any order): what the annotation window needs of every span to sort, place and check
+        it when it opens an article with thousands of them. One query on the
+        ``spans_by_document`` index, no join, no sort step; :meth:`layer_span` makes the
+        record of a row when one is shown."""
+        return self._project.conn.execute(_LAYER, (document_id, annotator_id)).fetchall()
+
+    def layer_span(self, row: LayerRow, document_id: int, annotator: str) -> Span:
+        """The record of a :meth:`layer_rows` row (its attributes and timestamps are read
+        now, by uuid: three columns fewer for every span at opening, a third of its cost)."""
+        uuid, start, end, label, text = row
+        rest = self._project.conn.execute(_LAYER_REST, (uuid,)).fetchone()
+        if rest is None:
+            raise ProjectError(f"no span {uuid}")
+        attrs, created_at, updated_at = rest
+        return Span(
+            uuid,
+            document_id,
+            annotator,
+            start,
+            end,
+            label,
+            text,
+            {} if attrs == "{}" else json.loads(attrs),
+            created_at,
+            updated_at,
+        )
+
     def iterate(self, annotator_ids: Iterable[int] | None = None) -> Iterator[Span]:
         """Every span (of the given layers) ordered by document, then position: one query,
         so an export merges it with :meth:`DocumentStore.iterate` instead of asking per
@@ -71,6 +126,50 @@ class SpanStore:
             f'{_SELECT}{where} ORDER BY s.document_id, a.name, s.start, s."end", s.label', params
         )
         yield from map(_span, cursor)
+
+    def by_document(self, layers: Iterable[Annotator]) -> Iterator[tuple[int, list[Span]]]:
+        """(document id, its spans of ``layers``) for every document that has any, in id
+        order; the spans of a document come in no particular order.
+
+        For exports, which sort each document's spans their own way: one query down the
+        ``spans_by_document`` index with neither a join nor a sort step, annotator names
+        filled in from ``layers``, empty attributes not run through the JSON decoder.
+        """
+        names = {layer.id: layer.name for layer in layers}
+        if not names:
+            return
+        marks = ", ".join("?" * len(names))
+        cursor = self._project.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE annotator_id IN ({marks})"
+            " ORDER BY document_id",
+            tuple(names),
+        )
+        loads = json.loads
+        for document_id, rows in groupby(cursor, itemgetter(1)):
+            spans: list[Span] = []
+            for uuid, _, annotator_id, start, end, label, text, attrs, created, updated in rows:
+                # Span(...) without its frozen __init__, which sets each field through
+                # object.__setattr__: a third of an export's time. Same fields, same values.
+                span = _new(Span)
+                fields = span.__dict__
+                fields["uuid"] = uuid
+                fields["document_id"] = document_id
+                fields["annotator"] = names[annotator_id]
+                fields["start"] = start
+                fields["end"] = end
+                fields["label"] = label
+                fields["text"] = text
+                fields["attrs"] = {} if attrs == "{}" else loads(attrs)
+                fields["created_at"] = created
+                fields["updated_at"] = updated
+                spans.append(span)
+            yield document_id, spans
+
+    def add_rows(self, rows: Iterable[tuple[object, ...]]) -> None:
+        """Insert spans given as rows in SPAN_COLUMNS order (attrs already encoded), with one
+        statement. For bulk imports: the caller holds the transaction, has checked every
+        row and logs the change; ids should come from :func:`storage.ids.new_ids`."""
+        self._project.conn.executemany(_INSERT, rows)
 
     def get(self, uuid: str) -> Span | None:
         row = self._project.conn.execute(f"{_SELECT} WHERE s.uuid = ?", (uuid,)).fetchone()

@@ -13,17 +13,20 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from app.formats.atomic import atomic_directory, atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
 from app.formats.registry import FORMATS, LAYER_MANIFEST
-from storage import Annotator, Project, ProjectError
+from storage import Annotator, Project, ProjectError, Span
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
 
 ALL_LAYERS = None
+# The order every writer is handed a document's spans in.
+_BY_POSITION = attrgetter("start", "end", "label", "annotator")
 
 
 class ExportCancelled(Exception):
@@ -138,13 +141,13 @@ def _items(
     layer_ids = {a.id for a in layers}
     names = {a.id: a.name for a in layers}
     done = _done_layers(project, layer_ids) if only_done else None
-    spans = project.spans.iterate(sorted(layer_ids)) if layers else iter(())
+    spans = project.spans.by_document(layers)
     pending = next(spans, None)
     for position, document in enumerate(project.documents.iterate(), start=1):
-        mine = []
-        while pending is not None and pending.document_id <= document.id:
-            if pending.document_id == document.id:
-                mine.append(pending)
+        mine: list[Span] = []
+        while pending is not None and pending[0] <= document.id:
+            if pending[0] == document.id:
+                mine = pending[1]
             pending = next(spans, None)
         if done is not None:
             finished = done.get(document.id, set())
@@ -152,7 +155,7 @@ def _items(
                 continue
             finished_names = {names[i] for i in finished}
             mine = [s for s in mine if s.annotator in finished_names]
-        mine.sort(key=lambda s: (s.start, s.end, s.label, s.annotator))
+        mine.sort(key=_BY_POSITION)
         report.documents += 1
         report.spans += len(mine)
         yield ExportItem(document, mine)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TextIO
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Omissions
 from app.formats.records import SourceError, SourceRecord
-from app.text.canonical import DecodeError, decode
+from app.text.canonical import ENCODING_NAMES, DecodeError, decode
 from storage import Document, Span
 
 DOCUMENT_FIELDS = ("title", "source", "url", "published")
@@ -36,8 +37,23 @@ def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[SourceRecord
         # Damaged UTF-8: keep every line that decodes, name the ones that do not.
         yield from _read_lines_separately(path, data)
         return
-    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
-        yield from _read_line(path, number, line, used)
+    lines = text.lstrip("\ufeff").split("\n")
+    sizes = _utf8_line_sizes(data) if used in _UTF8 else iter(())
+    for number, line in enumerate(lines, start=1):
+        yield from _read_line(path, number, line, used, next(sizes, None))
+
+
+# Decoded as UTF-8, a file's lines are its byte lines: their sizes need no re-encoding.
+_UTF8 = (ENCODING_NAMES["utf_8"], ENCODING_NAMES["utf_8_sig"])
+
+
+def _utf8_line_sizes(data: bytes) -> Iterator[int]:
+    """The size in bytes of each line of ``data``, its newline included."""
+    start = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        yield end - start + 1
+        start = end + 1
+    yield len(data) - start + 1
 
 
 def _read_lines_separately(path: Path, data: bytes) -> Iterator[SourceRecord | SourceError]:
@@ -52,11 +68,12 @@ def _read_lines_separately(path: Path, data: bytes) -> Iterator[SourceRecord | S
 
 
 def _read_line(
-    path: Path, number: int, line: str, used: str
+    path: Path, number: int, line: str, used: str, size: int | None = None
 ) -> Iterator[SourceRecord | SourceError]:
     if not line.strip():
         return
-    size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
+    if size is None:
+        size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
     location = f"{path}:{number}"
     try:
         obj = json.loads(line)
@@ -102,7 +119,7 @@ def document_record(document: Document, spans: Iterable[Span]) -> dict[str, Any]
         value = getattr(document, name)
         if value:
             meta[name] = value
-    ordered = sorted(spans, key=lambda s: (s.annotator, s.start, s.end, s.label, s.uuid))
+    ordered = sorted(spans, key=_SPAN_ORDER)
     return {
         "id": document.external_id,
         "text": document.text,
@@ -114,11 +131,14 @@ def document_record(document: Document, spans: Iterable[Span]) -> dict[str, Any]
                 "label": span.label,
                 "annotator": span.annotator,
                 "text": span.text,
-                "attrs": dict(sorted(span.attrs.items())),
+                "attrs": dict(sorted(span.attrs.items())) if span.attrs else {},
             }
             for span in ordered
         ],
     }
+
+
+_SPAN_ORDER = attrgetter("annotator", "start", "end", "label", "uuid")
 
 
 def write_record(stream: TextIO, record: dict[str, Any]) -> None:

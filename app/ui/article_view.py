@@ -1,18 +1,19 @@
 """The article view: read-only, right-to-left plain text with span highlights.
 
 Positions cross between Qt (UTF-16 units) and the session (code points) only through the
-session's Utf16Map.
+session's Utf16Map. Highlights are painted lazily: each paint first gives the blocks it is
+about to draw their formats (app.ui.highlights).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from app.text.offsets import Utf16Map
 from app.ui.fonts import article_font
-from app.ui.highlights import HighlightPainter
+from app.ui.highlights import HighlightPainter, Overlapping
 from storage import Span
 
 EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -35,12 +36,15 @@ class ArticleView(QPlainTextEdit):
         )
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Lines wrap at the width, anywhere if need be: nothing to scroll sideways. (Qt can
+        # count a wrapped line's trailing space in the document width: a line ending in
+        # "1054 " made a 1-pixel horizontal scroll bar appear and shrink the view.)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFont(article_font())
         self.setMouseTracking(True)
         self.document().setUndoRedoEnabled(False)  # formats are not user edits
         self.document().setDocumentMargin(18)
         self.painter = HighlightPainter(self.document())
-        self.spans: list[Span] = []
         self.label_names: dict[str, str] = {}
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, int] = (-1, -1)  # (position, index) to cycle overlaps
@@ -54,23 +58,40 @@ class ArticleView(QPlainTextEdit):
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDefaultTextOption(option)
 
-    def show_text(self, text: str, offsets: Utf16Map, spans: list[Span]) -> None:
+    def show_text(self, text: str, offsets: Utf16Map, overlapping: Overlapping) -> None:
+        """Show ``text`` with the spans ``overlapping`` finds (asked as blocks are painted)."""
         self.setPlainText(text)  # plain text only: article text is never HTML
         self._apply_text_option()
-        self.painter.offsets = offsets
-        self.spans = spans
-        self.painter.paint_all(spans)
+        self.painter.set_layer(offsets, overlapping)
         self.setExtraSelections([])
+        # Moving the caret lays out its block: give it its formats first (setting formats
+        # later would make Qt lay it out again).
+        self.painter.format_block(self.document().firstBlock())
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def repaint_range(self, all_spans: list[Span], near: list[Span], start: int, end: int) -> None:
-        """Repaint [start, end) only; ``near`` are the spans overlapping it."""
-        self.spans = all_spans
-        self.painter.paint(near, start, end)
+    def repaint_range(self, start: int, end: int) -> None:
+        """The spans over [start, end) (code points) changed: repaint those characters."""
+        self.painter.invalidate(start, end)
+        self.viewport().update()
 
     def set_label_colors(self, colors: dict[str, str]) -> None:
         self.painter.set_colors(colors)
-        self.painter.paint_all(self.spans)
+        if self.isVisible():
+            # Not before the window first shows (it paints everything then): the first
+            # viewport() call from Python costs ~10 ms, PySide looking up its Python type.
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The blocks QPlainTextEdit is about to draw, found the way its own paintEvent
+        # finds them, get their formats before they are laid out and drawn.
+        bottom = event.rect().bottom()
+        y = self.contentOffset().y()
+        block = self.firstVisibleBlock()
+        while block.isValid() and y <= bottom:
+            self.painter.format_block(block)
+            y += self.blockBoundingRect(block).height()
+            block = block.next()
+        super().paintEvent(event)
 
     # -- positions ------------------------------------------------------------------------
     def selection_code_points(self) -> tuple[int, int] | None:
@@ -110,6 +131,7 @@ class ArticleView(QPlainTextEdit):
         self.setExtraSelections([selection])
         caret = QTextCursor(self.document())
         caret.setPosition(offsets.to_utf16(span.start))
+        self.painter.format_block(caret.block())  # before ensureCursorVisible lays it out
         self.setTextCursor(caret)
         self.ensureCursorVisible()
 
@@ -120,8 +142,8 @@ class ArticleView(QPlainTextEdit):
     def spans_under(self, pos: QPoint) -> list[Span]:
         """Spans under the mouse, innermost first."""
         cp = self.code_point_at(pos)
-        near = {cp, cp - 1}
-        covering = [s for s in self.spans if any(s.start <= p < s.end for p in near)]
+        near = self.painter.overlapping(max(0, cp - 1), cp + 1)
+        covering = [s for s in near if s.start <= cp < s.end or s.start <= cp - 1 < s.end]
         return sorted(covering, key=lambda s: (s.end - s.start, s.start))
 
     # -- input ----------------------------------------------------------------------------

@@ -1,22 +1,30 @@
-"""Span highlights as character formats on the article's QTextDocument.
+"""Span highlights: formats on the article's text layouts, one block at a time, lazily.
 
 Formats are applied per *segment*: a stretch of text covered by the same set of spans.
 The innermost (shortest) span gives the background; when spans of other labels overlap it,
-the outermost one's colour shows as a wavy underline, so both stay visible. An edit only
-repaints the stretch it touched, which keeps tagging in a 200,000-character article as
-fast as in a short one.
+the outermost one's colour shows as a wavy underline, so both stay visible.
+
+They are the layouts' additional formats (``QTextLayout.setFormats``, what
+QSyntaxHighlighter uses), not character formats of the document: setting them is no
+document edit, and it is one call per block (paragraph). The article view formats a block
+just before it is painted (``ArticleView.paintEvent``), so opening a 200,000-character
+article with 5,000 spans formats the dozen paragraphs on screen, not all of them; an edit
+marks only the blocks it touched as stale, which keeps tagging in a long article as fast
+as in a short one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from app.text.offsets import Utf16Map
 from storage import Span
 
 Segment = tuple[int, int, tuple[Span, ...]]
+# The spans that overlap [start, end) (code points): AnnotationSession.overlapping.
+Overlapping = Callable[[int, int], Sequence[Span]]
 
 
 def segments(spans: Sequence[Span], start: int, end: int) -> list[Segment]:
@@ -47,38 +55,77 @@ def _inner_first(span: Span) -> tuple[int, int]:
     return (span.end - span.start, span.start)
 
 
+def _no_spans(start: int, end: int) -> Sequence[Span]:
+    return ()
+
+
 class HighlightPainter:
-    """Applies span formats to a QTextDocument through one Utf16Map."""
+    """Keeps the highlight formats of a QTextDocument's blocks, converting positions
+    through one Utf16Map."""
 
     def __init__(self, document: QTextDocument) -> None:
         self.document = document
         self.colors: dict[str, QColor] = {}
         self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
         self.offsets = Utf16Map("")
+        self.overlapping: Overlapping = _no_spans
+        self._current: set[int] = set()  # block numbers whose formats are up to date
+        self._formatted: set[int] = set()  # block numbers whose layout holds formats
+
+    def set_layer(self, offsets: Utf16Map, overlapping: Overlapping) -> None:
+        """The document was just given a new text (new blocks, no formats yet)."""
+        self.offsets = offsets
+        self.overlapping = overlapping
+        self._current.clear()
+        self._formatted.clear()
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = {label: QColor(color) for label, color in colors.items()}
         self._formats.clear()
+        self._current.clear()
 
-    def paint(self, spans: Sequence[Span], start: int, end: int) -> None:
-        """Repaint [start, end) (code points) from scratch."""
+    def invalidate(self, start: int, end: int) -> None:
+        """The spans over code points [start, end) changed: their blocks are stale."""
         start, end = max(0, start), min(self.offsets.length, end)
         if start >= end:
             return
-        cursor = QTextCursor(self.document)
-        cursor.beginEditBlock()
-        self._apply(cursor, start, end, QTextCharFormat())
-        for s, e, covering in segments(spans, start, end):
-            self._apply(cursor, s, e, self._format(covering))
-        cursor.endEditBlock()
+        first = self.document.findBlock(self.offsets.to_utf16(start)).blockNumber()
+        last = self.document.findBlock(self.offsets.to_utf16(end) - 1).blockNumber()
+        self._current.difference_update(range(first, last + 1))
 
-    def paint_all(self, spans: Sequence[Span]) -> None:
-        self.paint(spans, 0, self.offsets.length)
+    def format_block(self, block: QTextBlock) -> None:
+        """Give ``block`` the formats of the spans over it, unless they are up to date.
 
-    def _apply(self, cursor: QTextCursor, start: int, end: int, fmt: QTextCharFormat) -> None:
-        cursor.setPosition(self.offsets.to_utf16(start))
-        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-        cursor.setCharFormat(fmt)
+        Setting formats clears the block's lines: Qt lays it out again when it is next
+        measured or painted, so call this before that (the article view does, in its
+        paint event)."""
+        number = block.blockNumber()
+        if number in self._current:
+            return
+        self._current.add(number)
+        ranges = self._ranges(block)
+        if ranges:
+            self._formatted.add(number)
+        elif number in self._formatted:
+            self._formatted.discard(number)
+        else:
+            return  # no formats before, none now: keep the layout
+        block.layout().setFormats(ranges)
+
+    def _ranges(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+        offsets = self.offsets
+        base = block.position()  # UTF-16
+        start = offsets.to_code_point(base)
+        end = offsets.to_code_point(base + block.length() - 1)  # before the separator
+        ranges = []
+        for s, e, covering in segments(self.overlapping(start, end), start, end):
+            first = offsets.to_utf16(s)
+            fmt_range = QTextLayout.FormatRange()
+            fmt_range.start = first - base
+            fmt_range.length = offsets.to_utf16(e) - first
+            fmt_range.format = self._format(covering)
+            ranges.append(fmt_range)
+        return ranges
 
     def _format(self, covering: Iterable[Span]) -> QTextCharFormat:
         labels = tuple(span.label for span in covering)

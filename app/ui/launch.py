@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import sys
 from pathlib import Path
@@ -33,6 +32,8 @@ def display_problem() -> str | None:
             "no display available: run Tawsim in a desktop session (DISPLAY is not set), "
             "or use the command line (tawsim --help)"
         )
+    import ctypes.util  # only here: it brings subprocess and more, for X11 start-ups only
+
     missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
     if missing:
         return (

@@ -122,14 +122,23 @@ class MainWindow(QMainWindow):
         self.actions_by_name["proclitics"].setChecked(strip)
         self.annotator_text.setText(f"Annotator: {session.annotator.name}")
         self.setWindowTitle(f"Tawsim — {path.name}")
-        self.settings.remember_project(path)
-        self.settings.set("annotator", session.annotator.name)
+        self._remember(path, session.annotator.name)
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
         first = project.documents.next_unfinished(session.annotator.id, -1)
         first = first if first is not None else project.documents.first_id()
         if first is not None:
             self.show_document(first)
+
+    def _remember(self, path: Path, annotator: str) -> None:
+        """Note the project and annotator in the settings, writing the file only if they
+        changed: each write is an fsync'd replacement, which cost start-up up to 17 ms."""
+        resolved = str(path.resolve())
+        recent = self.settings.recent_projects()
+        if self.settings.get("last_project") != resolved or recent[:1] != [resolved]:
+            self.settings.remember_project(path)
+        if self.settings.get("annotator") != annotator:
+            self.settings.set("annotator", annotator)
 
     # -- documents ------------------------------------------------------------------------
     def show_document(self, document_id: int) -> None:
@@ -139,7 +148,7 @@ class MainWindow(QMainWindow):
     def _on_document_opened(self, document_id: int) -> None:
         session = self.session
         assert session is not None and session.document is not None and session.offsets
-        self.article_view.show_text(session.document.text, session.offsets, session.spans)
+        self.article_view.show_text(session.document.text, session.offsets, session.overlapping)
         self.span_model.reset()
         self.document_list.select_document(document_id)
         self._update_status_line()
@@ -221,14 +230,14 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None or not session.spans:
             return
-        row = self.span_model.row_of(session.selected_uuid)
+        row = session.row_of(session.selected_uuid)
         row = (-1 if step > 0 else 0) if row is None else row
         session.select_span(session.spans[(row + step) % len(session.spans)].uuid)
 
     def edit_selected_attributes(self) -> None:
         if self.session is None:
             return
-        row = self.span_model.row_of(self.session.selected_uuid)
+        row = self.session.row_of(self.session.selected_uuid)
         if row is not None:
             index = self.span_model.index(row, 2)
             self.span_list.setCurrentIndex(index)
@@ -238,10 +247,12 @@ class MainWindow(QMainWindow):
     def _on_spans_changed(self, document_id: int, start: int, end: int) -> None:
         session = self.session
         assert session is not None
-        near = session.overlapping(start, end)
-        self.article_view.repaint_range(session.spans, near, start, end)
-        self.span_model.reset()
-        self._on_span_selected(session.selected_uuid)
+        self.article_view.repaint_range(start, end)
+        # The span list has followed row by row (SpanListModel), its selection with it. The
+        # selected span's outline is redrawn if it changed (a retag changes its colour).
+        selected = session.span(session.selected_uuid)
+        if selected is not None and selected.start < end and start < selected.end:
+            self.article_view.show_selected_span(selected)
         self.list_model.refresh_document(document_id)
         self._update_status_line()
 
@@ -250,11 +261,13 @@ class MainWindow(QMainWindow):
         assert session is not None
         span = session.span(span_uuid)
         self.article_view.show_selected_span(span)
-        row = self.span_model.row_of(span_uuid) if span else None
+        row = session.row_of(span_uuid) if span else None
         selection = self.span_list.selectionModel()
         blocked = selection.blockSignals(True)
         if row is None:
             self.span_list.clearSelection()
+            # No current row either: Qt would select the next row when this one is removed.
+            selection.clearCurrentIndex()
         else:
             self.span_list.selectRow(row)
             self.span_list.scrollTo(self.span_model.index(row, 0))
@@ -262,6 +275,10 @@ class MainWindow(QMainWindow):
         self.span_list.viewport().update()
 
     def _on_span_row_changed(self, current: Any, _previous: Any) -> None:
+        # While rows are inserted or removed the view moves its current row by itself
+        # (to the next row when the current one goes): that is no choice of the user.
+        if self.span_model.changing:
+            return
         if current.isValid() and self.session is not None:
             self.session.select_span(str(current.data(SpanUuidRole)))
 
@@ -278,7 +295,7 @@ class MainWindow(QMainWindow):
         }
         self.article_view.set_label_colors({label.id: label.color for label in session.labels})
         if hasattr(self, "span_model"):
-            self.span_model.reset()
+            self.span_model.labels_changed()
 
     def _update_status_line(self) -> None:
         session = self.session

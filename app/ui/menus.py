@@ -7,10 +7,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.ui import dialogs
-
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from app.ui.main_window import MainWindow
+
+
+def dialogs() -> ModuleType:
+    """app.ui.dialogs, imported when a menu first opens one: the dialogs and the Qt classes
+    they use are not needed to show the window, and each Qt class costs start-up time."""
+    from app.ui import dialogs as module
+
+    return module
 
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
@@ -39,14 +47,14 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         )
     }
 
-    add("file", "new", "&New project…", lambda: dialogs.new_project(window), "Ctrl+N")
-    add("file", "open", "&Open project…", lambda: dialogs.open_project(window), "Ctrl+O")
+    add("file", "new", "&New project…", lambda: dialogs().new_project(window), "Ctrl+N")
+    add("file", "open", "&Open project…", lambda: dialogs().open_project(window), "Ctrl+O")
     recent = menus["file"].addMenu("Open &recent")
-    recent.aboutToShow.connect(lambda: dialogs.fill_recent_menu(window, recent))
+    recent.aboutToShow.connect(lambda: dialogs().fill_recent_menu(window, recent))
     menus["file"].addSeparator()
-    add("file", "import", "&Import files…", lambda: dialogs.import_files(window), "Ctrl+I")
-    add("file", "import_folder", "Import a &folder…", lambda: dialogs.import_folder(window))
-    add("file", "export", "&Export…", lambda: dialogs.export_dialog(window), "Ctrl+E")
+    add("file", "import", "&Import files…", lambda: dialogs().import_files(window), "Ctrl+I")
+    add("file", "import_folder", "Import a &folder…", lambda: dialogs().import_folder(window))
+    add("file", "export", "&Export…", lambda: dialogs().export_dialog(window), "Ctrl+E")
     menus["file"].addSeparator()
     add("file", "quit", "&Quit", window.close, "Ctrl+Q")
 
@@ -59,12 +67,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     menus["edit"].addSeparator()
     add("edit", "delete", "&Delete span", window.delete_selected_span, "Delete")
     add("edit", "attributes", "Edit span &attributes", window.edit_selected_attributes, "F2")
-    add("edit", "labels", "&Labels…", lambda: dialogs.edit_labels(window), "Ctrl+L")
+    add("edit", "labels", "&Labels…", lambda: dialogs().edit_labels(window), "Ctrl+L")
     proclitics = add(
         "edit",
         "proclitics",
         "Leave out &proclitics (و ف ب ل ك) from names",
-        lambda: dialogs.toggle_proclitics(window),
+        lambda: dialogs().toggle_proclitics(window),
     )
     proclitics.setCheckable(True)
 
@@ -94,8 +102,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add("document", "previous", "&Previous document", lambda: window.step_document(-1), "Ctrl+PgUp")
     add("document", "next_unfinished", "Next &unfinished", window.go_to_next_unfinished, "Ctrl+U")
 
-    add("view", "zoom_in", "Zoom &in", lambda: dialogs.zoom(window, 1), "Ctrl++", "Ctrl+=")
-    add("view", "zoom_out", "Zoom &out", lambda: dialogs.zoom(window, -1), "Ctrl+-")
+    add("view", "zoom_in", "Zoom &in", lambda: dialogs().zoom(window, 1), "Ctrl++", "Ctrl+=")
+    add("view", "zoom_out", "Zoom &out", lambda: dialogs().zoom(window, -1), "Ctrl+-")
     add(
         "view",
         "focus_list",
@@ -106,6 +114,6 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add("view", "focus_article", "Go to &article", lambda: window.article_view.setFocus(), "Ctrl+2")
     add("view", "focus_spans", "Go to &span list", lambda: window.span_list.setFocus(), "Ctrl+3")
 
-    add("help", "shortcuts", "&Keyboard shortcuts", lambda: dialogs.show_help(window), "F1")
-    add("help", "about", "&About Tawsim", lambda: dialogs.show_about(window))
+    add("help", "shortcuts", "&Keyboard shortcuts", lambda: dialogs().show_help(window), "F1")
+    add("help", "about", "&About Tawsim", lambda: dialogs().show_about(window))
     return actions

@@ -4,13 +4,19 @@ Widgets never write to storage themselves: user actions become undo commands
 (app.ui.commands), the commands call the ``apply_*`` methods here, each of which is one
 storage transaction, and the session then announces what changed so every view refreshes
 from one notification.
+
+The open document's layer is ``spans`` (app.ui.layer.SpanLayer): sorted by (start, end,
+label, uuid), indexed by uuid, records made only when read, so every lookup an edit makes
+is a bisection or a dict access, never a scan of the 5,000 spans a long article can hold.
+Each change of it is announced row by row, before and after (``spanRowsAboutToChange`` /
+``spanRowsChanged``), which is what a Qt item model needs to update the span list
+incrementally.
 """
 
 from __future__ import annotations
 
-import uuid
-from bisect import bisect_left, insort
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,17 +25,18 @@ from PySide6.QtGui import QUndoStack
 from app.core.labels import label_keys
 from app.text.offsets import Utf16Map
 from app.text.snapping import SnapOptions, snap
+from app.ui.layer import SpanLayer, differing
 from storage import Document, Label, Project, Span
-
-
-def _order(span: Span) -> tuple[int, int, str, str]:
-    return (span.start, span.end, span.label, span.uuid)
 
 
 class AnnotationSession(QObject):
     documentOpened = Signal(int)
     # (document id, start, end) of the stretch whose highlights changed
     spansChanged = Signal(int, int, int)
+    # (old row, new row) in ``spans``: -1 as old row for an insertion, -1 as new row for a
+    # removal. Emitted just before and just after the list changes.
+    spanRowsAboutToChange = Signal(int, int)
+    spanRowsChanged = Signal(int, int)
     spanSelected = Signal(str)  # "" when nothing is selected
     statusChanged = Signal(int, str)
     labelsChanged = Signal()
@@ -42,9 +49,9 @@ class AnnotationSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: Document | None = None
         self.offsets: Utf16Map | None = None
-        self.spans: list[Span] = []
+        self.spans = SpanLayer([], partial(project.spans.layer_span, document_id=0, annotator=""))
         self.selected_uuid = ""
-        self._longest = 0
+        self._announced_status: str | None = None  # the open document's, as last announced
         self.mismatched: set[str] = set()
         self.labels: list[Label] = []
         self._labels_by_id: dict[str, Label] = {}
@@ -73,19 +80,20 @@ class AnnotationSession(QObject):
             return
         self.document = document
         self.offsets = Utf16Map(document.text)
-        self.spans = sorted(
-            self.project.spans.for_document(document_id, self.annotator.name), key=_order
+        rows = self.project.spans.layer_rows(document_id, self.annotator.id)
+        make = partial(
+            self.project.spans.layer_span, document_id=document_id, annotator=self.annotator.name
         )
+        self.spans = SpanLayer(rows, make)
         # A span whose stored text no longer matches is flagged, never silently moved.
-        self.mismatched = {s.uuid for s in self.spans if document.text[s.start : s.end] != s.text}
+        self.mismatched = differing(rows, document.text)
         if self.mismatched:
             self.message.emit(
                 f"{len(self.mismatched)} spans' stored text differs from the document "
                 "(flagged in red in the span list)"
             )
-        # An upper bound on span length lets overlapping() bisect instead of scanning.
-        self._longest = max((s.end - s.start for s in self.spans), default=0)
         self.selected_uuid = ""
+        self._announced_status = None
         self.documentOpened.emit(document_id)
 
     def status(self) -> str:
@@ -94,17 +102,19 @@ class AnnotationSession(QObject):
         return self.project.status.get(self.document.id, self.annotator.id)
 
     def span(self, span_uuid: str) -> Span | None:
-        return next((s for s in self.spans if s.uuid == span_uuid), None)
+        return self.spans.get(span_uuid)
+
+    def row_of(self, span_uuid: str) -> int | None:
+        """The span's row in ``spans`` (and in the span list), by bisection."""
+        return self.spans.row_of(span_uuid)
 
     def overlapping(self, start: int, end: int) -> list[Span]:
         """Spans that overlap [start, end), found by bisection over the sorted layer."""
-        lo = bisect_left(self.spans, start - self._longest, key=lambda s: s.start)
-        hi = bisect_left(self.spans, end, key=lambda s: s.start)
-        return [s for s in self.spans[lo:hi] if s.end > start]
+        return self.spans.overlapping(start, end)
 
     def spans_at(self, position: int) -> list[Span]:
         """Spans covering code point ``position``, shortest first."""
-        covering = [s for s in self.spans if s.start <= position < s.end]
+        covering = self.overlapping(position, position + 1)
         return sorted(covering, key=lambda s: (s.end - s.start, s.start))
 
     def select_span(self, span_uuid: str) -> None:
@@ -130,9 +140,11 @@ class AnnotationSession(QObject):
         return snap(self.document.text, start, end, label, self.known_names(), options)
 
     def new_span(self, start: int, end: int, label: str) -> Span:
+        from uuid import uuid4  # imported by the first tag, not at start-up (platform, …)
+
         assert self.document is not None
         return Span(
-            uuid=str(uuid.uuid4()),
+            uuid=str(uuid4()),
             document_id=self.document.id,
             annotator=self.annotator.name,
             start=start,
@@ -157,16 +169,19 @@ class AnnotationSession(QObject):
         if stored.label in ("ACTOR", "LOCATION"):
             self._known_names.add(stored.text)
         if self._is_open(stored.document_id):
-            insort(self.spans, stored, key=_order)
-            self._longest = max(self._longest, stored.end - stored.start)
+            self._replace_row(None, stored)
             self.spansChanged.emit(stored.document_id, stored.start, stored.end)
-            self.statusChanged.emit(stored.document_id, self.status())
+            status = self.status()  # a first span moves a new document to in progress
+            if status != self._announced_status:
+                self._announced_status = status
+                self.statusChanged.emit(stored.document_id, status)
         return stored
 
     def apply_delete(self, span_uuid: str) -> Span:
         removed = self.project.spans.delete(span_uuid, by=self.annotator.name)
-        if self._is_open(removed.document_id):
-            self.spans = [s for s in self.spans if s.uuid != span_uuid]
+        shown = self.spans.get(span_uuid)
+        if shown is not None:
+            self._replace_row(shown, None)
             if self.selected_uuid == span_uuid:
                 self.select_span("")
             self.spansChanged.emit(removed.document_id, removed.start, removed.end)
@@ -179,9 +194,7 @@ class AnnotationSession(QObject):
             span_uuid, by=self.annotator.name, label=label, attrs=attrs
         )
         if self._is_open(updated.document_id):
-            self.spans = sorted(
-                (updated if s.uuid == span_uuid else s for s in self.spans), key=_order
-            )
+            self._replace_row(self.spans.get(span_uuid), updated)
             self.spansChanged.emit(updated.document_id, updated.start, updated.end)
         return updated
 
@@ -189,12 +202,29 @@ class AnnotationSession(QObject):
         before = self.project.status.set(
             document_id, self.annotator.id, status, by=self.annotator.name
         )
+        if self._is_open(document_id):
+            self._announced_status = status
         self.statusChanged.emit(document_id, status)
         return before
 
     def restore(self, span: Span) -> Span:
         """Bring back a deleted span exactly as it was (same uuid and timestamps)."""
         return self.apply_create(replace(span))
+
+    def _replace_row(self, old: Span | None, new: Span | None) -> None:
+        """Take ``old`` out of the sorted layer and/or put ``new`` in, announcing the rows."""
+        old_row = -1 if old is None else self.spans.insertion_row(old)
+        new_row = -1
+        if new is not None:
+            new_row = self.spans.insertion_row(new)
+            if 0 <= old_row < new_row:
+                new_row -= 1  # counted without the old record, which goes first
+        self.spanRowsAboutToChange.emit(old_row, new_row)
+        if old is not None:
+            self.spans.remove(old_row)
+        if new is not None:
+            self.spans.insert(new_row, new)
+        self.spanRowsChanged.emit(old_row, new_row)
 
     def _is_open(self, document_id: int) -> bool:
         return self.document is not None and self.document.id == document_id

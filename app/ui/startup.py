@@ -7,7 +7,6 @@ from pathlib import Path
 
 from app.core.setup import ensure_default_project
 from app.settings import Settings
-from app.ui.dialogs import ask_annotator
 from app.ui.main_window import MainWindow, ensure_application
 
 
@@ -29,6 +28,8 @@ def run(project: Path | None, annotator: str | None) -> int:
         project = Path(last) if last and Path(last).exists() else ensure_default_project()[0]
     name = annotator or settings.get("annotator")
     if not name:
+        from app.ui.dialogs import ask_annotator  # loads the dialogs, rarely needed here
+
         name = ask_annotator(None, _default_user())
         if not name:
             print("tawsim: no annotator name given; nothing opened", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 
 from app.ui.article_view import ArticleView
@@ -55,16 +55,30 @@ def stored_spans(db: sqlite3.Connection, external_id: str) -> list[tuple[int, in
     ).fetchall()
 
 
-def painted_ranges(view: ArticleView) -> list[tuple[int, int, str]]:
-    """(start, end, background colour) of every highlighted fragment, in UTF-16 units."""
+def painted_formats(view: ArticleView) -> list[tuple[int, int, QTextCharFormat]]:
+    """(start, end, format) of every highlight as the view paints it, in UTF-16 units.
+
+    Highlights are the blocks' layout formats, set as blocks are painted: paint first."""
+    view.viewport().repaint()
     result = []
     block = view.document().begin()
     while block.isValid():
-        for item in block:
-            fragment = item.fragment()
-            fmt = fragment.charFormat()
-            if fmt.background().style() != fmt.background().style().NoBrush:
-                start = fragment.position()
-                result.append((start, start + fragment.length(), fmt.background().color().name()))
+        view.painter.format_block(block)  # a no-op for the blocks just painted
+        for fmt_range in block.layout().formats():
+            start = block.position() + fmt_range.start
+            result.append((start, start + fmt_range.length, QTextCharFormat(fmt_range.format)))
         block = block.next()
     return result
+
+
+def painted_ranges(view: ArticleView) -> list[tuple[int, int, str]]:
+    """(start, end, background colour) of every highlighted stretch, in UTF-16 units."""
+    return [
+        (start, end, fmt.background().color().name())
+        for start, end, fmt in painted_formats(view)
+        if fmt.background().style() != Qt.BrushStyle.NoBrush
+    ]
+
+
+def painted_format_at(view: ArticleView, u16: int) -> QTextCharFormat | None:
+    return next((f for s, e, f in painted_formats(view) if s <= u16 < e), None)

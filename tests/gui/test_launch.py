@@ -30,10 +30,12 @@ def test_no_display_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_missing_xcb_libraries_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes.util  # launch imports it only when it looks for the X11 libraries
+
     monkeypatch.setenv("DISPLAY", ":99")
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.setattr(
-        launch.ctypes.util, "find_library", lambda name: None if "cursor" in name else name
+        ctypes.util, "find_library", lambda name: None if "cursor" in name else name
     )
     problem = launch.display_problem()
     assert problem is not None and "sudo apt-get install libxcb-cursor0" in problem

@@ -1,0 +1,131 @@
+"""The span list follows edits row by row (no reset), keeps its selection in step with the
+session, and its delegate paints exactly what the standard delegate would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, qInstallMessageHandler
+from PySide6.QtTest import QAbstractItemModelTester, QTest
+from PySide6.QtWidgets import QStyledItemDelegate
+
+from app.ui.commands import DeleteSpan, UpdateSpan
+from tests.gui.conftest import ARTICLES
+from tests.gui.helpers import select_with_keys
+
+RAQQA = ARTICLES[0]["text"]
+
+
+def tag(window, word: str, key: Qt.Key = Qt.Key.Key_1) -> str:  # type: ignore[no-untyped-def]
+    start = RAQQA.index(word)
+    select_with_keys(window.article_view, start, start + len(word))
+    QTest.keyClick(window.article_view, key, Qt.KeyboardModifier.AltModifier)
+    return window.session.selected_uuid
+
+
+class Events:
+    def __init__(self, model) -> None:  # type: ignore[no-untyped-def]
+        self.seen: list[tuple[str, int, int]] = []
+        model.modelReset.connect(lambda: self.seen.append(("reset", -1, -1)))
+        model.rowsInserted.connect(lambda _p, a, b: self.seen.append(("inserted", a, b)))
+        model.rowsRemoved.connect(lambda _p, a, b: self.seen.append(("removed", a, b)))
+        model.rowsMoved.connect(lambda _p, a, b, _d, row: self.seen.append(("moved", a, row)))
+
+
+def selected_rows(window) -> list[int]:  # type: ignore[no-untyped-def]
+    return [index.row() for index in window.span_list.selectionModel().selectedRows()]
+
+
+def test_tagging_inserts_one_row_at_its_place_and_selects_it(window) -> None:
+    tag(window, "المرصد السوري")
+    tag(window, "ثلاثة عشر")
+    events = Events(window.span_model)
+    middle = tag(window, "فجر اليوم")  # between the two in reading order
+    assert events.seen == [("inserted", 1, 1)]
+    assert window.session.row_of(middle) == 1
+    assert selected_rows(window) == [1]
+    index = window.span_model.index(1, 1)
+    assert window.span_model.data(index, Qt.ItemDataRole.DisplayRole) == "فجر اليوم"
+
+
+def test_retag_that_changes_the_order_moves_the_row_with_its_selection(window) -> None:
+    session = window.session
+    first = tag(window, "المرصد", Qt.Key.Key_1)  # ACTOR
+    second = tag(window, "المرصد", Qt.Key.Key_4)  # DATE: same characters, sorts after ACTOR
+    assert [s.uuid for s in session.spans] == [first, second]
+    session.select_span(first)
+    events = Events(window.span_model)
+    session.undo_stack.push(UpdateSpan(session, session.span(first), label="LOCATION"))
+    assert events.seen == [("moved", 0, 2)]  # Qt names the row it goes before
+    assert [s.uuid for s in session.spans] == [second, first]
+    assert selected_rows(window) == [1]
+    label = window.span_model.data(window.span_model.index(1, 0), Qt.ItemDataRole.DisplayRole)
+    assert label == session.label("LOCATION").display_name
+
+
+def test_deleting_the_selected_span_leaves_nothing_selected(window) -> None:
+    session = window.session
+    tag(window, "المرصد السوري")
+    doomed = tag(window, "ثلاثة عشر")
+    events = Events(window.span_model)
+    session.undo_stack.push(DeleteSpan(session, session.span(doomed)))
+    assert events.seen == [("removed", 0, 0)]
+    # Qt moves the current row to the next one when it goes: that must not select it.
+    assert session.selected_uuid == "" and selected_rows(window) == []
+    session.undo_stack.undo()
+    assert session.selected_uuid == doomed and selected_rows(window) == [0]
+
+
+def test_the_model_stays_consistent_through_edits_and_undo(window) -> None:
+    failures: list[str] = []
+
+    def handler(_kind, _context, message: str) -> None:  # type: ignore[no-untyped-def]
+        if "FAIL" in message:
+            failures.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        tester = QAbstractItemModelTester(  # noqa: F841 - checks while it lives
+            window.span_model, QAbstractItemModelTester.FailureReportingMode.Warning
+        )
+        session = window.session
+        uuids = [tag(window, w) for w in ("المرصد السوري", "ثلاثة عشر", "الرقة")]
+        session.undo_stack.push(UpdateSpan(session, session.span(uuids[0]), label="DATE"))
+        session.undo_stack.push(UpdateSpan(session, session.span(uuids[1]), attrs={"value": 1}))
+        session.undo_stack.push(DeleteSpan(session, session.span(uuids[2])))
+        while session.undo_stack.canUndo():
+            session.undo_stack.undo()
+        while session.undo_stack.canRedo():
+            session.undo_stack.redo()
+        window.show_document(2)
+        window.show_document(1)
+        assert len(session.spans) == 2
+    finally:
+        qInstallMessageHandler(previous)
+    assert failures == []
+
+
+def test_span_delegate_paints_like_the_standard_delegate(window, qtbot) -> None:
+    session = window.session
+    for word in ("المرصد السوري", "ثلاثة عشر", "الرقة", "فجر اليوم الأربعاء"):
+        tag(window, word, Qt.Key.Key_3)
+    uuid = session.spans[1].uuid
+    session.undo_stack.push(UpdateSpan(session, session.span(uuid), attrs={"value": 13}))
+    session.mismatched = {session.spans[2].uuid}  # as if its stored text had been damaged
+    window.span_model.labels_changed()
+    session.select_span(session.spans[0].uuid)
+    view = window.span_list
+    ours = view.itemDelegate()
+    qtbot.wait(10)
+    painted = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    qtbot.wait(10)
+    standard = view.viewport().grab().toImage()
+    view.setItemDelegate(ours)
+    assert painted == standard
+
+
+def test_invalid_indexes_have_no_data(window) -> None:
+    tag(window, "المرصد")
+    model = window.span_model
+    assert model.data(QModelIndex(), Qt.ItemDataRole.DisplayRole) is None
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+    assert model.look(5) is None

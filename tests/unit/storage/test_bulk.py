@@ -1,0 +1,98 @@
+"""Bulk writes for imports: time-ordered span ids, many rows per statement."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from app.text.canonical import sha256
+from storage import Project
+from storage import ids as span_ids
+from storage.documents import NewDocument
+from storage.spans import SPAN_COLUMNS, encode_attrs
+
+
+def test_span_ids_are_uuid7_strings_in_creation_order() -> None:
+    made = span_ids.new_ids(600) + span_ids.new_ids(1) + [span_ids.new_id()]
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
+    for text in (made[0], made[255], made[256], made[-1]):
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
+    assert span_ids.new_ids(0) == []
+
+
+def test_span_ids_keep_increasing_when_the_clock_goes_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = span_ids.new_ids(3)
+    monkeypatch.setattr(span_ids.time, "time_ns", lambda: 0)
+    after = span_ids.new_ids(3)
+    assert before + after == sorted(before + after)
+
+
+def test_span_ids_move_on_a_millisecond_when_the_counter_is_spent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(span_ids, "_counter", (1 << 48) - 2)
+    first = span_ids.new_ids(1)
+    second = span_ids.new_ids(5)  # would overflow 48 bits: a fresh counter, a later ms
+    assert first + second == sorted(first + second)
+    assert int(second[0][:8] + second[0][9:13], 16) > int(first[0][:8] + first[0][9:13], 16)
+
+
+def _doc(n: int) -> NewDocument:
+    text = f"نص رقم {n}"
+    meta = {"agency": "وكالة"} if n % 2 else None
+    return NewDocument(external_id=f"d{n}", text=text, sha256=sha256(text), meta=meta)
+
+
+def test_add_many_hands_out_the_ids_sqlite_would(project: Project) -> None:
+    with project.transaction():
+        first = project.documents.add(_doc(0), imported_at="t")
+        ids = project.documents.add_many([_doc(n) for n in range(1, 5)], imported_at="t")
+        later = project.documents.add(_doc(5), imported_at="t")
+    assert ids == [first + 1, first + 2, first + 3, first + 4]
+    assert later == ids[-1] + 1
+    stored = project.documents.get(ids[0])
+    assert stored is not None
+    assert (stored.external_id, stored.meta) == ("d1", {"agency": "وكالة"})
+    assert project.documents.add_many([], imported_at="t") == []
+
+
+def test_ids_by_digest_and_external_id_in_any_number(project: Project) -> None:
+    with project.transaction():
+        ids = project.documents.add_many([_doc(n) for n in range(1000)], imported_at="t")
+    digests = [sha256(f"نص رقم {n}") for n in range(0, 2000, 2)]
+    found = project.documents.ids_by_sha256(digests)
+    assert len(found) == 500 and found[digests[3]] == ids[6]
+    wanted = [f"d{n}" for n in range(990, 1010)]
+    assert project.documents.ids_by_external_ids(wanted) == {
+        f"d{n}": ids[n] for n in range(990, 1000)
+    }
+
+
+def test_add_rows_and_log_changes(project: Project) -> None:
+    alice = project.annotator("alice")
+    with project.transaction():
+        (doc,) = project.documents.add_many([_doc(7)], imported_at="t")
+        rows = [
+            (i, doc, alice.id, 0, 2, "ACTOR", "نص", encode_attrs(attrs), "t", "t")
+            for i, attrs in zip(span_ids.new_ids(2), ({}, {"b": 1, "a": "ع"}), strict=True)
+        ]
+        project.spans.add_rows(rows)
+        project.log_changes([("alice", "document.import", doc, None, None, '{"spans": 2}')])
+    assert len(SPAN_COLUMNS.split(",")) == len(rows[0])
+    spans = project.spans.for_document(doc)
+    assert sorted((span.attrs for span in spans), key=len) == [{}, {"a": "ع", "b": 1}]
+    assert encode_attrs({"b": 1, "a": "ع"}) == json.dumps(
+        {"a": "ع", "b": 1}, ensure_ascii=False, sort_keys=True
+    )
+    (logged,) = project.conn.execute(
+        "SELECT annotator, action, document_id, after FROM changes WHERE action = ?",
+        ("document.import",),
+    ).fetchall()
+    assert logged == ("alice", "document.import", doc, '{"spans": 2}')
