@@ -8,35 +8,33 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 
 @contextmanager
 def atomic_text_writer(path: str | Path) -> Iterator[TextIO]:
     """Yield a text stream; on success the file appears at ``path`` complete, else not at all."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    with _atomic_file(path, binary=False) as stream:
+        yield cast(TextIO, stream)
 
 
 @contextmanager
 def atomic_binary_writer(path: str | Path) -> Iterator[BinaryIO]:
-    """Like :func:`atomic_text_writer`, for bytes (DocBin, zipped archives)."""
+    """Like :func:`atomic_text_writer`, for bytes (spaCy's DocBin)."""
+    with _atomic_file(path, binary=True) as stream:
+        yield cast(BinaryIO, stream)
+
+
+@contextmanager
+def _atomic_file(path: str | Path, *, binary: bool) -> Iterator[IO[Any]]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as stream:
+        stream = (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        )
+        with stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())

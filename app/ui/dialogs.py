@@ -7,17 +7,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QInputDialog,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QWidget,
 )
 
 from app import __version__
 from app.ui.label_editor import LabelEditor
+from app.ui.progress import progress_dialog
 from storage import ProjectError
 
 if TYPE_CHECKING:
@@ -104,15 +103,7 @@ def run_import(window: MainWindow, paths: list[Path]) -> ImportReport | None:
     from app.core.importing import import_paths
 
     assert window.project is not None and window.session is not None
-    progress = QProgressDialog("Importing…", "Cancel", 0, 1000, window)
-    progress.setWindowTitle("Import")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-
-    def report_progress(done: int, total: int) -> bool:
-        progress.setValue(int(1000 * done / total) if total else 0)
-        QApplication.processEvents()
-        return not progress.wasCanceled()
+    progress, report_progress = progress_dialog(window, "Importing…", "Import")
 
     report = import_paths(
         window.project,

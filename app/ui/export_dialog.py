@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -15,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.core.exporting import ExportCancelled, ExportReport, export
 from app.formats.base import ExportOptions, Format
 from app.formats.registry import FORMATS, export_formats
+from app.ui.progress import progress_dialog
 from storage import Project, ProjectError
 
 EVERY_LAYER = "\x00every"
@@ -138,15 +136,7 @@ class ExportDialog(QDialog):
             if not text:
                 return
         layer = self.layer.currentData()
-        progress = QProgressDialog("Exporting…", "Cancel", 0, 1000, self)
-        progress.setWindowTitle("Export")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-
-        def report_progress(done: int, total: int) -> bool:
-            progress.setValue(int(1000 * done / total) if total else 0)
-            QApplication.processEvents()
-            return not progress.wasCanceled()
+        progress, report_progress = progress_dialog(self, "Exporting…", "Export")
 
         try:
             self.report = export(

@@ -6,9 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.importing import ImportReport, import_paths
 from app.core.preview import ImportPreview, preview_import
 from app.formats.registry import import_formats
+from app.ui.progress import progress_dialog
 from storage import Project, ProjectError
 
 PROBLEMS_SHOWN = 50
@@ -154,11 +153,9 @@ class ImportDialog(QDialog):
     # --- preview and import --------------------------------------------------------------
 
     def run_preview(self) -> ImportPreview | None:
-        progress = self._progress("Checking…")
+        progress, report = self._progress("Checking…")
         try:
-            preview = preview_import(
-                self.project, self.paths(), progress=self._reporter(progress), **self._options()
-            )
+            preview = preview_import(self.project, self.paths(), progress=report, **self._options())
         except ProjectError as error:
             progress.close()
             self.summary.setPlainText(f"Cannot import: {error}")
@@ -174,31 +171,18 @@ class ImportDialog(QDialog):
     def run_import(self) -> None:
         if self.preview is None:
             return
-        progress = self._progress("Importing…")
+        progress, report = self._progress("Importing…")
         try:
             self.report = import_paths(
-                self.project, self.paths(), progress=self._reporter(progress), **self._options()
+                self.project, self.paths(), progress=report, **self._options()
             )
         except ProjectError as error:
             self.error = str(error)
         progress.close()
         self.accept()
 
-    def _progress(self, text: str) -> QProgressDialog:
-        progress = QProgressDialog(text, "Cancel", 0, 1000, self)
-        progress.setWindowTitle(self.windowTitle())
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        return progress
-
-    @staticmethod
-    def _reporter(progress: QProgressDialog) -> Callable[[int, int], bool]:
-        def report(done: int, total: int) -> bool:
-            progress.setValue(int(1000 * done / total) if total else 0)
-            QApplication.processEvents()
-            return not progress.wasCanceled()
-
-        return report
+    def _progress(self, text: str) -> tuple[QProgressDialog, Callable[[int, int], bool]]:
+        return progress_dialog(self, text, self.windowTitle())
 
 
 def preview_lines(preview: ImportPreview) -> list[str]:
