@@ -97,6 +97,17 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes
            BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END""",
     ],
+    # Version 2: indexes only, for the document list on 100,000 documents (DESIGN §8).
+    # (The trigram index of titles is optional derived data, not schema: storage.search.)
+    2: [
+        # What the list shows, in list order. A page, a deep OFFSET or a title filter
+        # reads this narrow index (about 60 bytes a document) instead of the table, whose
+        # rows hold the texts: 100 ms became 3-30 ms at 100,000 documents.
+        "CREATE INDEX documents_list ON documents(id, title, external_id, length)",
+        # The smallest index of the table, which count(*) walks: 2 ms became 0.02 ms. On
+        # the id, so that an import only ever adds to its end.
+        "CREATE INDEX documents_count ON documents(id)",
+    ],
 }
 
 LATEST_VERSION = max(MIGRATIONS)

@@ -94,6 +94,10 @@ def documents(
             if (start, end, label) in spans:
                 continue
             spans.append((start, end, label))
+        if any(doc.text == text for doc in docs):
+            # Equal texts are one document to the importer: keep every text distinct
+            # (appended at the end, so no offset moves).
+            text += f" {n}"
         docs.append(Doc(f"doc-{n}", text, tuple(sorted(spans))))
     return docs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,12 @@ from typing import Any
 import pytest
 
 from app.core import importing
-from app.core.importing import Importer, import_paths
+from app.core.importing import Importer, RecordRejected, _Plan, import_paths
 from app.core.labels import default_labels
+from app.formats.records import SourceRecord
+from app.text.canonical import canonicalize, check_text, sha256
 from storage import Project, open_project
+from storage.documents import ListQuery
 from tests.unit.conftest import WriteJsonl
 
 RAQQA = "قتل ثلاثة مدنيين بالرقة، وفق المرصد السوري."
@@ -160,3 +164,41 @@ def test_imported_span_ids_follow_the_order_of_creation(
     ids = [row[0] for row in project.conn.execute("SELECT uuid FROM spans ORDER BY rowid")]
     assert len(ids) == 60 and ids == sorted(ids) and len(set(ids)) == 60
     assert all(uuid.UUID(i).version == 7 for i in ids)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " \n\t", "قبل\x00بعد", "\ud83d وحيد", RAQQA, "سطر\r\nسطر", "\ufeff" + RAQQA, "ﺍﻟﺮﻗﺔ"],
+)
+def test_plan_checks_and_hashes_as_check_text_and_sha256_do(project: Project, text: str) -> None:
+    record = SourceRecord(location="x:1", external_id="x", text=text, encoding="UTF-8")
+    importer = Importer(project, importing.ImportReport(), "alice")
+    problem = check_text(text)
+    if problem:
+        with pytest.raises(RecordRejected, match=re.escape(problem)):
+            importer.plan(record)
+    else:
+        plan = importer.plan(record)
+        assert isinstance(plan, _Plan)
+        assert plan.digest == sha256(canonicalize(text).text)
+
+
+def test_the_title_search_follows_what_the_import_kept(
+    project: Project, tmp_path: Path, write_jsonl: WriteJsonl
+) -> None:
+    records = [record(i) for i in range(6)]
+    records[4] = record(4, "قصف بوم على المرصد")
+    records[4]["meta"] = {"title": "عنوان مرفوض"}
+    records[2]["meta"] = {"title": "عنوان مقبول"}
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    project.conn.execute(
+        "CREATE TEMP TRIGGER refuse_boom BEFORE INSERT ON spans WHEN NEW.text = 'المرصد'"
+        " AND NEW.document_id = (SELECT id FROM documents WHERE text LIKE '%بوم%')"
+        " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    report = import_paths(project, [path])
+    assert report.imported == 5 and len(report.rejected) == 1
+    assert project.search.current()
+    alice = project.annotator("alice").id
+    assert project.documents.count(ListQuery(alice, text="عنوان مرفوض")) == 0
+    assert project.documents.count(ListQuery(alice, text="عنوان مقبول")) == 1

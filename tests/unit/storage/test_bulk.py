@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from app.text.canonical import sha256
-from storage import Project
+from storage import Project, Span
 from storage import ids as span_ids
 from storage.documents import NewDocument
 from storage.spans import SPAN_COLUMNS, encode_attrs
@@ -96,3 +96,39 @@ def test_add_rows_and_log_changes(project: Project) -> None:
         ("document.import",),
     ).fetchall()
     assert logged == ("alice", "document.import", doc, '{"spans": 2}')
+
+
+def test_by_document_gives_each_documents_spans_of_the_chosen_layers(project: Project) -> None:
+    alice, bob = project.annotator("alice"), project.annotator("bob")
+    with project.transaction():
+        docs = project.documents.add_many([_doc(n) for n in range(4)], imported_at="t")
+    made = {}
+    for number, (doc, who, attrs) in enumerate(
+        [(docs[0], "alice", {}), (docs[0], "bob", {"b": [1]}), (docs[2], "alice", {"q": "ع"})]
+    ):
+        span = Span(f"u{number}", doc, who, 0, 2, "ACTOR", "", attrs)
+        made[f"u{number}"] = project.spans.create(span, by=who)
+    everything = list(project.spans.by_document([alice, bob]))
+    assert [doc for doc, _ in everything] == [docs[0], docs[2]]
+    for doc, spans in everything:
+        assert sorted(spans, key=lambda s: s.uuid) == project.spans.for_document(doc)
+        assert all(type(span) is Span and span == made[span.uuid] for span in spans)
+    assert [(doc, [s.uuid for s in spans]) for doc, spans in project.spans.by_document([bob])] == [
+        (docs[0], ["u1"])
+    ]
+    assert list(project.spans.by_document([])) == []
+
+
+def test_bulk_writes_settings_are_restored(project: Project) -> None:
+    def settings() -> tuple[int, int]:
+        conn = project.conn
+        return (
+            conn.execute("PRAGMA cache_size").fetchone()[0],
+            conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+        )
+
+    before = settings()
+    with pytest.raises(RuntimeError), project.bulk_writes():
+        assert settings() == (-65536, 16384)
+        raise RuntimeError("an import that fails")
+    assert settings() == before
