@@ -44,6 +44,7 @@ from typing import Any
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
+from app.formats.json_lines import parse_line
 from app.formats.native_jsonl import DOCUMENT_FIELDS
 from app.formats.records import SourceError, SourceRecord
 from app.text.canonical import DecodeError, decode
@@ -184,11 +185,9 @@ def _read_line(
         return
     size = len(line.encode("utf-8", "surrogatepass")) + 1
     location = f"{path}:{number}"
-    try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
-        yield SourceError(location, f"malformed JSON ({reason})", size=size)
+    obj = parse_line(location, line, size)
+    if isinstance(obj, SourceError):
+        yield obj
         return
     yield _record(obj, location, f"{name}-{number}", used, size)
 

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Omissions
+from app.formats.json_lines import parse_line
 from app.formats.records import SourceError, SourceRecord
 from app.text.canonical import ENCODING_NAMES, DecodeError, decode
 from storage import Document, Span
@@ -83,11 +84,9 @@ def _read_line(
     if size is None:
         size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
     location = f"{path}:{number}"
-    try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
-        yield SourceError(location, f"malformed JSON ({reason})", size=size)
+    obj = parse_line(location, line, size)
+    if isinstance(obj, SourceError):
+        yield obj
         return
     yield _record(obj, location, f"{path.stem}-{number}", used, size)
 
