@@ -1,0 +1,1 @@
+"""Team workflow: work packages out to annotators, their projects merged back. No Qt."""
