@@ -231,16 +231,83 @@ def unitizing_alpha(units: Sequence[Unit], raters: int, begin: int, length: int)
     its sweep, which stops as soon as neither rater has a unit left to start.
     An empty study is undefined.
     """
-    categories = sorted({u[3] for u in units}, key=str)
+    return stretch_alpha(summarize_stretch(units, raters, begin, length), raters)
+
+
+@dataclass
+class Stretch:
+    """What α_u needs to know of one stretch of the continuum.
+
+    Stretches laid end to end combine (:func:`concatenate`) without looking at a unit
+    again: observed disagreement is a sum over overlapping units, which never cross from
+    one stretch into the next, and expected disagreement needs only the units' lengths
+    and the gaps, whose only change is that a chain's last gap in one stretch joins its
+    first gap in the next. The study computes α_u per document and over all documents
+    from the same per-document stretches.
+    """
+
+    length: int
+    observed: dict[Hashable, float]  # Σ over rater pairs of Δ², before normalizing
+    lengths: dict[Hashable, Counter[int]]  # every rater's unit lengths per category
+    # (rater, category) -> (first unit's begin, gaps between its units, where it ends),
+    # positions relative to the stretch's begin
+    chains: dict[tuple[int, Hashable], tuple[int, list[int], int]]
+
+
+def summarize_stretch(units: Sequence[Unit], raters: int, begin: int, length: int) -> Stretch:
+    chains: Chains = {}
+    for unit_begin, unit_length, rater, category in units:
+        chains.setdefault((rater, category), []).append((unit_begin - begin, unit_length))
+    lengths: dict[Hashable, Counter[int]] = {}
+    summaries: dict[tuple[int, Hashable], tuple[int, list[int], int]] = {}
+    for key, chain in chains.items():
+        chain.sort()
+        lengths.setdefault(key[1], Counter()).update(n for _, n in chain)
+        gaps: list[int] = []
+        position = chain[0][0]
+        for unit_begin, unit_length in chain:
+            if unit_begin > position:
+                gaps.append(unit_begin - position)
+            position = max(position, unit_begin + unit_length)
+        summaries[key] = (chain[0][0], gaps, position)
+    observed = {c: _observed_sum(chains, raters, c) for c in lengths}
+    return Stretch(length, observed, lengths, summaries)
+
+
+def concatenate(parts: Iterable[tuple[Stretch, Sequence[int]]]) -> Stretch:
+    """Lay stretches end to end; each comes with the study-wide number of its raters."""
+    offset = 0
+    observed: dict[Hashable, float] = {}
+    lengths: dict[Hashable, Counter[int]] = {}
+    joined: dict[tuple[int, Hashable], list[Any]] = {}
+    for stretch, rater_ids in parts:
+        for category, value in stretch.observed.items():
+            observed[category] = observed.get(category, 0.0) + value
+        for category, counts in stretch.lengths.items():
+            lengths.setdefault(category, Counter()).update(counts)
+        for (rater, category), (first, gaps, last) in stretch.chains.items():
+            key = (rater_ids[rater], category)
+            chain = joined.get(key)
+            if chain is None:
+                joined[key] = [first + offset, list(gaps), last + offset]
+                continue
+            if first + offset > chain[2]:
+                chain[1].append(first + offset - chain[2])
+            chain[1].extend(gaps)
+            chain[2] = max(chain[2], last + offset)
+        offset += stretch.length
+    chains = {key: (first, gaps, last) for key, (first, gaps, last) in joined.items()}
+    return Stretch(offset, observed, lengths, chains)
+
+
+def stretch_alpha(stretch: Stretch, raters: int) -> UnitizingResult:
+    length = stretch.length
+    categories = sorted(stretch.lengths, key=str)
     if not categories or length <= 0 or raters < 2:
         return UnitizingResult(None, {}, {}, {})
-    chains: dict[tuple[int, Hashable], list[tuple[int, int]]] = {}
-    for unit_begin, unit_length, rater, category in units:
-        chains.setdefault((rater, category), []).append((unit_begin, unit_length))
-    for chain in chains.values():
-        chain.sort()
-    observed = {c: _observed(chains, raters, begin, length, c) for c in categories}
-    expected = {c: _expected(chains, raters, begin, length, c) for c in categories}
+    scale = 2.0 / (raters * (raters - 1) * length * length)
+    observed = {c: stretch.observed[c] * scale for c in categories}
+    expected = {c: _expected(stretch, raters, c) for c in categories}
     per_category: dict[Hashable, float | None] = {
         c: 0.0 if _same(observed[c], expected[c]) else 1.0 - observed[c] / expected[c]
         for c in categories
@@ -263,7 +330,7 @@ def _same(observed: float, expected: float) -> bool:
 Chains = dict[tuple[int, Hashable], list[tuple[int, int]]]  # (rater, category) -> units
 
 
-def _observed(chains: Chains, raters: int, begin: int, length: int, category: Hashable) -> float:
+def _observed_sum(chains: Chains, raters: int, category: Hashable) -> float:
     total = 0.0
     for r1, r2 in combinations(range(raters), 2):
         chain1, chain2 = chains.get((r1, category), []), chains.get((r2, category), [])
@@ -272,7 +339,7 @@ def _observed(chains: Chains, raters: int, begin: int, length: int, category: Ha
         overlaps, lonely1 = _compare(chain1, chain2)
         _, lonely2 = _compare(chain2, chain1)
         total += overlaps + lonely1 + lonely2
-    return 2.0 * total / (raters * (raters - 1) * length * length)
+    return total
 
 
 def _compare(chain: list[tuple[int, int]], other: list[tuple[int, int]]) -> tuple[float, float]:
@@ -285,17 +352,20 @@ def _compare(chain: list[tuple[int, int]], other: list[tuple[int, int]]) -> tupl
     (Its early stop, once neither rater has a unit left to start, only ever skips
     segment pairs that cost nothing.) Units of one rater do not overlap each other.
     """
-    overlaps = 0.0
-    lonely = 0.0
+    overlaps = 0
+    lonely = 0
     first = 0
+    count = len(other)
     for unit_begin, unit_length in chain:
         unit_end = unit_begin + unit_length
-        while first < len(other) and other[first][0] + other[first][1] <= unit_begin:
+        while first < count and other[first][0] + other[first][1] <= unit_begin:
             first += 1
         touched = False
         index = first
-        while index < len(other) and other[index][0] < unit_end:
+        while index < count:
             other_begin, other_length = other[index]
+            if other_begin >= unit_end:
+                break
             shift = unit_begin - other_begin
             if -unit_length < shift < other_length:
                 end_shift = unit_end - (other_begin + other_length)
@@ -304,33 +374,38 @@ def _compare(chain: list[tuple[int, int]], other: list[tuple[int, int]]) -> tupl
             index += 1
         if not touched:
             lonely += unit_length * unit_length
-    return overlaps, lonely
+    return float(overlaps), float(lonely)
 
 
-def _expected(chains: Chains, raters: int, begin: int, length: int, category: Hashable) -> float:
-    lengths = [n for r in range(raters) for _, n in chains.get((r, category), [])]
-    count = len(lengths)
-    squared = sum(n * (n - 1) for n in lengths)
+def _expected(stretch: Stretch, raters: int, category: Hashable) -> float:
+    length = stretch.length
+    lengths = stretch.lengths[category]
+    count = sum(lengths.values())
+    squared = sum(times * n * (n - 1) for n, times in lengths.items())
     gaps: list[int] = []
     for rater in range(raters):
-        position = begin
-        for unit_begin, unit_length in chains.get((rater, category), []):
-            if unit_begin > position:
-                gaps.append(unit_begin - position)
-            position = max(position, unit_begin + unit_length)
-        if position < begin + length:
-            gaps.append(begin + length - position)
+        chain = stretch.chains.get((rater, category))
+        if chain is None:
+            gaps.append(length)  # no unit: one gap over the whole continuum
+            continue
+        first, inner, last = chain
+        if first > 0:
+            gaps.append(first)
+        gaps.extend(inner)
+        if last < length:
+            gaps.append(length - last)
     # Σ over gaps g ≥ l of (g − l + 1) for each unit length l, from sorted suffix sums
-    # (a loop over the gaps per unit is quadratic: minutes on 10,000 documents).
+    # (a loop over the gaps per unit is quadratic: minutes on 10,000 documents); units of
+    # the same length share the sum.
     gaps.sort()
     suffix = [0] * (len(gaps) + 1)
     for i in range(len(gaps) - 1, -1, -1):
         suffix[i] = suffix[i + 1] + gaps[i]
     total = 0.0
-    for unit_length in lengths:
+    for unit_length, times in lengths.items():
         within = (count - 1) * (2 * unit_length**3 - 3 * unit_length**2 + unit_length) / 3
-        first = bisect_left(gaps, unit_length)
-        room = suffix[first] - (len(gaps) - first) * (unit_length - 1)
-        total += within + unit_length * unit_length * room
+        first_gap = bisect_left(gaps, unit_length)
+        room = suffix[first_gap] - (len(gaps) - first_gap) * (unit_length - 1)
+        total += times * (within + unit_length * unit_length * room)
     denominator = raters * length * (raters * length - 1) - squared
     return total * (2.0 / length) / denominator

@@ -29,14 +29,15 @@ from statistics import mean
 from typing import Any
 
 from app.agreement.measures import (
-    NO_MATCHES,
     Matches,
+    Stretch,
     UnitizingResult,
     alpha_from_counts,
     cohen_kappa_from_table,
+    concatenate,
     fleiss_kappa_from_counts,
-    match_spans,
-    unitizing_alpha,
+    stretch_alpha,
+    summarize_stretch,
 )
 from storage import Project, ProjectError
 
@@ -126,18 +127,34 @@ class AgreementReport:
 
 @dataclass
 class _Tally:
-    """Everything the coefficients need, summed over documents."""
+    """Everything the coefficients need, summed over documents.
 
-    exact: Matches = NO_MATCHES
-    overlap: Matches = NO_MATCHES
-    label_exact: dict[str, Matches] = field(default_factory=dict)
-    label_overlap: dict[str, Matches] = field(default_factory=dict)
+    Span counts are plain integers per (pair, label): for each, how many spans each of
+    the two annotators has, and how many pair up exactly and by overlap. F1 for any
+    grouping (a label, a pair, everything) is a sum of these.
+    """
+
+    spans: dict[tuple[int, int, str], list[int]] = field(default_factory=dict)
     tables: dict[tuple[int, int], Counter[tuple[str, str]]] = field(default_factory=dict)
     pair_documents: Counter[tuple[int, int]] = field(default_factory=Counter)
-    pair_exact: dict[tuple[int, int], Matches] = field(default_factory=dict)
-    pair_overlap: dict[tuple[int, int], Matches] = field(default_factory=dict)
     all_rows: Counter[Row] = field(default_factory=Counter)  # documents with everyone
     some_rows: Counter[Row] = field(default_factory=Counter)  # every in-scope document
+
+    def matches(
+        self, *, label: str | None = None, pair: tuple[int, int] | None = None
+    ) -> tuple[Matches, Matches]:
+        """(exact, overlap) matches over the spans of one label, one pair, or all."""
+        first = second = exact = loose = 0
+        for (a, b, span_label), (n_a, n_b, both, overlapping) in self.spans.items():
+            if (label is None or span_label == label) and (pair is None or pair == (a, b)):
+                first += n_a
+                second += n_b
+                exact += both
+                loose += overlapping
+        return (
+            Matches(exact, first - exact, second - exact),
+            Matches(loose, first - loose, second - loose),
+        )
 
 
 def compute_agreement(
@@ -158,40 +175,53 @@ def compute_agreement(
     labels = sorted({label for per in spans.values() for s in per.values() for _, _, label in s})
     tally = _Tally()
     per_document: list[DocumentScores] = []
-    continuum: list[tuple[int, int, int, Hashable]] = []
-    offset = 0
+    stretches: list[tuple[Stretch, list[int]]] = []
     for document_id, external_id, text in _texts(project, in_scope):
         who = sorted(worked[document_id])
+        everyone = len(who) == len(ids)
         layers = {a: sorted(spans.get(document_id, {}).get(a, [])) for a in who}
         local = _Tally()
-        tokens = _token_labels(text, layers)
-        _tally_document(local, layers, tokens, everyone=len(who) == len(ids))
+        _tally_document(local, layers, _token_labels(text, layers), everyone=everyone)
         _merge(tally, local)
-        units = _units(layers, {a: i for i, a in enumerate(who)}, 0)
-        doc_scores = _scores(local, unitizing_alpha(units, len(who), 0, len(text)))
-        disagreements = local.exact.only_first + local.exact.only_second
+        stretch = summarize_stretch(_units(layers), len(who), 0, len(text))
+        if everyone:
+            stretches.append((stretch, who))
+        exact, _ = local.matches()
         per_document.append(
             DocumentScores(
-                document_id, external_id, [names[a] for a in who], doc_scores, disagreements
+                document_id,
+                external_id,
+                [names[a] for a in who],
+                _scores(local, stretch_alpha(stretch, len(who))),
+                exact.only_first + exact.only_second,
             )
         )
-        if len(who) == len(ids):
-            continuum.extend(_units(layers, {a: i for i, a in enumerate(ids)}, offset))
-            offset += len(text)
-    unitizing = unitizing_alpha(continuum, len(ids), 0, offset)
+    # The continuum of the documents everyone worked on, laid end to end; raters are
+    # numbered by their place in ``ids`` everywhere, as in each document's stretch.
+    position = {a: i for i, a in enumerate(ids)}
+    unitizing = stretch_alpha(
+        concatenate((s, [position[a] for a in who]) for s, who in stretches), len(ids)
+    )
     overall = _scores(tally, unitizing)
     per_label = {label: _scores(tally, unitizing, only=label) for label in labels}
-    pairs = [
-        PairScores(
-            names[a],
-            names[b],
-            tally.pair_documents[(a, b)],
-            *_pair_f1(tally, a, b),
-            cohen_kappa_from_table(tally.tables.get((a, b), Counter())),
-            tally.tables.get((a, b), Counter()),
+    pairs = []
+    for a, b in combinations(ids, 2):
+        pair = (a, b) if a < b else (b, a)
+        exact, loose = tally.matches(pair=pair)
+        table = tally.tables.get(pair, Counter())
+        if pair != (a, b):
+            table = Counter({(lb, la): n for (la, lb), n in table.items()})
+        pairs.append(
+            PairScores(
+                names[a],
+                names[b],
+                tally.pair_documents[pair],
+                exact.f1,
+                loose.f1,
+                cohen_kappa_from_table(table),
+                table,
+            )
         )
-        for a, b in combinations(ids, 2)
-    ]
     per_document.sort(key=lambda d: (-d.disagreements, d.external_id))
     return AgreementReport(
         [names[a] for a in ids], len(in_scope), overall, per_label, pairs, per_document
@@ -220,12 +250,19 @@ def _annotators(project: Project, names: Iterable[str] | None) -> list[tuple[int
 def _spans(project: Project, ids: list[int]) -> dict[int, dict[int, list[SpanTuple]]]:
     marks = ", ".join("?" * len(ids))
     result: dict[int, dict[int, list[SpanTuple]]] = {}
-    for document_id, annotator_id, start, end, label in project.conn.execute(
+    current: tuple[int, int] = (-1, -1)
+    layer: list[SpanTuple] = []
+    # Rows come mostly grouped (a document's spans are written together): look the layer
+    # up only when the (document, annotator) changes.
+    for row in project.conn.execute(
         f'SELECT document_id, annotator_id, start, "end", label FROM spans'
         f" WHERE annotator_id IN ({marks})",
         ids,
     ):
-        result.setdefault(document_id, {}).setdefault(annotator_id, []).append((start, end, label))
+        if row[:2] != current:
+            current = row[:2]
+            layer = result.setdefault(current[0], {}).setdefault(current[1], [])
+        layer.append(row[2:])
     return result
 
 
@@ -258,7 +295,8 @@ def _texts(project: Project, ids: list[int]) -> Iterable[tuple[int, str, str]]:
 @dataclass
 class _Tokens:
     count: int
-    labels: dict[int, dict[int, str]]  # annotator -> token start -> label (O left out)
+    touched: list[int]  # starts of the tokens some span overlaps, in text order
+    columns: list[list[str]]  # per annotator (in ``who`` order): each touched token's label
 
 
 def _token_labels(text: str, layers: dict[int, list[SpanTuple]]) -> _Tokens:
@@ -276,17 +314,17 @@ def _token_labels(text: str, layers: dict[int, list[SpanTuple]]) -> _Tokens:
             if not starts or match.start() > starts[-1]:
                 starts.append(match.start())
                 ends.append(match.end())
-    labels: dict[int, dict[int, str]] = {}
-    for annotator, spans in layers.items():
+    per_annotator: list[dict[int, str]] = []
+    for spans in layers.values():
         mine: dict[int, str] = {}
         for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
             # tokens overlapping [start, end): token end > start and token start < end
-            first = bisect_right(ends, start)
-            last = bisect_left(starts, end)
-            for index in range(first, last):
-                mine.setdefault(starts[index], label)
-        labels[annotator] = mine
-    return _Tokens(count, labels)
+            for index in range(bisect_right(ends, start), bisect_left(starts, end)):
+                mine.setdefault(index, label)
+        per_annotator.append(mine)
+    touched = sorted(set().union(*per_annotator)) if per_annotator else []
+    columns = [[mine.get(i, OUTSIDE) for i in touched] for mine in per_annotator]
+    return _Tokens(count, [starts[i] for i in touched], columns)
 
 
 def _regions(layers: dict[int, list[SpanTuple]]) -> list[tuple[int, int]]:
@@ -303,71 +341,92 @@ def _regions(layers: dict[int, list[SpanTuple]]) -> list[tuple[int, int]]:
 def _tally_document(
     tally: _Tally, layers: dict[int, list[SpanTuple]], tokens: _Tokens, *, everyone: bool
 ) -> None:
-    who = sorted(layers)
-    for a, b in combinations(who, 2):
+    who = list(layers)  # sorted by the caller
+    label_counts = [Counter(label for _, _, label in layers[a]) for a in who]
+    for (i, a), (j, b) in combinations(enumerate(who), 2):
         tally.pair_documents[(a, b)] += 1
-        for label in {s[2] for s in layers[a]} | {s[2] for s in layers[b]}:
-            first = [s for s in layers[a] if s[2] == label]
-            second = [s for s in layers[b] if s[2] == label]
-            exact = match_spans(first, second, overlap=False)
-            loose = match_spans(first, second, overlap=True)
-            tally.exact += exact
-            tally.overlap += loose
-            tally.pair_exact[(a, b)] = tally.pair_exact.get((a, b), NO_MATCHES) + exact
-            tally.pair_overlap[(a, b)] = tally.pair_overlap.get((a, b), NO_MATCHES) + loose
-            tally.label_exact[label] = tally.label_exact.get(label, NO_MATCHES) + exact
-            tally.label_overlap[label] = tally.label_overlap.get(label, NO_MATCHES) + loose
-    touched = set().union(*(set(t) for t in tokens.labels.values())) if tokens.labels else set()
-    untouched = tokens.count - len(touched)
-    for a, b in combinations(who, 2):
+        exact, overlap = _pair_matches(layers[a], layers[b])
+        for label in label_counts[i].keys() | label_counts[j].keys():
+            counts = tally.spans.setdefault((a, b, label), [0, 0, 0, 0])
+            counts[0] += label_counts[i][label]
+            counts[1] += label_counts[j][label]
+            counts[2] += exact[label]
+            counts[3] += exact[label] + overlap[label]
+    untouched = tokens.count - len(tokens.touched)
+    columns = tokens.columns
+    for (i, a), (j, b) in combinations(enumerate(who), 2):
         table = tally.tables.setdefault((a, b), Counter())
-        la, lb = tokens.labels[a], tokens.labels[b]
-        for token in touched:
-            table[(la.get(token, OUTSIDE), lb.get(token, OUTSIDE))] += 1
+        table.update(zip(columns[i], columns[j], strict=True))
         if untouched:
             table[(OUTSIDE, OUTSIDE)] += untouched
-    rows = tally.all_rows if everyone else None
-    layers_labels = [tokens.labels[a] for a in who]
-    for token in touched:
-        row = tuple(sorted([labels.get(token, OUTSIDE) for labels in layers_labels]))
-        tally.some_rows[row] += 1
-        if rows is not None:
-            rows[row] += 1
+    rows = Counter(map(tuple, map(sorted, zip(*columns, strict=True))))
     if untouched:
-        row = (OUTSIDE,) * len(who)
-        tally.some_rows[row] += untouched
-        if rows is not None:
-            rows[row] += untouched
+        rows[(OUTSIDE,) * len(who)] += untouched
+    tally.some_rows.update(rows)
+    if everyone:
+        tally.all_rows.update(rows)
 
 
-def _units(
-    layers: dict[int, list[SpanTuple]], rater_of: dict[int, int], offset: int
-) -> list[tuple[int, int, int, Hashable]]:
+def _pair_matches(
+    first: list[SpanTuple], second: list[SpanTuple]
+) -> tuple[Counter[str], Counter[str]]:
+    """Per label: spans that pair up exactly, and the further ones that pair by overlap
+    (the same one-to-one pairing as measures.match_spans, counted per label)."""
+    left = Counter(first)
+    right = Counter(second)
+    shared = left & right
+    exact: Counter[str] = Counter()
+    for (_, _, label), n in shared.items():
+        exact[label] += n
+    rest_left = sorted((left - shared).elements())
+    rest_right = sorted((right - shared).elements())
+    overlap: Counter[str] = Counter()
+    if rest_left and rest_right:
+        for label, n in _overlap_pairs(rest_left, rest_right).items():
+            overlap[label] += n
+    return exact, overlap
+
+
+def _overlap_pairs(rest_left: list[SpanTuple], rest_right: list[SpanTuple]) -> Counter[str]:
+    candidates = sorted(
+        (-(min(a[1], b[1]) - max(a[0], b[0])), i, j)
+        for i, a in enumerate(rest_left)
+        for j, b in enumerate(rest_right)
+        if a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
+    )
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    paired: Counter[str] = Counter()
+    for _, i, j in candidates:
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+            paired[rest_left[i][2]] += 1
+    return paired
+
+
+def _units(layers: dict[int, list[SpanTuple]]) -> list[tuple[int, int, int, Hashable]]:
+    """α_u's units, raters numbered in ``layers`` order; among one annotator's
+    overlapping spans of a label only the earliest-starting, longest is kept."""
     units: list[tuple[int, int, int, Hashable]] = []
-    for annotator, spans in layers.items():
+    for rater, spans in enumerate(layers.values()):
         kept_until: dict[str, int] = {}
         for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
             if start < kept_until.get(label, -1):
                 continue  # overlaps a kept unit of the same label
             kept_until[label] = end
-            units.append((offset + start, end - start, rater_of[annotator], label))
+            units.append((start, end - start, rater, label))
     return units
 
 
 def _merge(into: _Tally, part: _Tally) -> None:
-    into.exact += part.exact
-    into.overlap += part.overlap
-    for label, m in part.label_exact.items():
-        into.label_exact[label] = into.label_exact.get(label, NO_MATCHES) + m
-    for label, m in part.label_overlap.items():
-        into.label_overlap[label] = into.label_overlap.get(label, NO_MATCHES) + m
+    for key, counts in part.spans.items():
+        total = into.spans.setdefault(key, [0, 0, 0, 0])
+        for index, n in enumerate(counts):
+            total[index] += n
     for pair, table in part.tables.items():
         into.tables.setdefault(pair, Counter()).update(table)
     into.pair_documents.update(part.pair_documents)
-    for pair, m in part.pair_exact.items():
-        into.pair_exact[pair] = into.pair_exact.get(pair, NO_MATCHES) + m
-    for pair, m in part.pair_overlap.items():
-        into.pair_overlap[pair] = into.pair_overlap.get(pair, NO_MATCHES) + m
     into.all_rows.update(part.all_rows)
     into.some_rows.update(part.some_rows)
 
@@ -382,23 +441,20 @@ def _binary(value: str, label: str | None) -> str:
 
 
 def _collapse(rows: Counter[Row], label: str | None) -> list[tuple[Counter[Hashable], int]]:
-    result: list[tuple[Counter[Hashable], int]] = []
-    for row, times in rows.items():
-        counts: Counter[Hashable] = Counter()
-        for value in row:
-            counts[_binary(value, label)] += 1
-        result.append((counts, times))
-    return result
+    if label is None:
+        return [(Counter(row), times) for row, times in rows.items()]
+    return [(Counter(_binary(v, label) for v in row), times) for row, times in rows.items()]
 
 
 def _scores(tally: _Tally, unitizing: UnitizingResult, only: str | None = None) -> Scores:
-    exact = tally.exact if only is None else tally.label_exact.get(only, NO_MATCHES)
-    loose = tally.overlap if only is None else tally.label_overlap.get(only, NO_MATCHES)
+    exact, loose = tally.matches(label=only)
     kappas = []
     for table in tally.tables.values():
-        binary: Counter[tuple[str, str]] = Counter()
-        for (a, b), n in table.items():
-            binary[(_binary(a, only), _binary(b, only))] += n
+        binary = table
+        if only is not None:
+            binary = Counter()
+            for (a, b), n in table.items():
+                binary[(_binary(a, only), _binary(b, only))] += n
         kappa = cohen_kappa_from_table(binary)
         if kappa is not None:
             kappas.append(kappa)
@@ -413,11 +469,4 @@ def _scores(tally: _Tally, unitizing: UnitizingResult, only: str | None = None) 
         fleiss_kappa=fleiss,
         alpha_nominal=alpha_from_counts(_collapse(tally.some_rows, only)),
         alpha_unitizing=alpha_u,
-    )
-
-
-def _pair_f1(tally: _Tally, a: int, b: int) -> tuple[float | None, float | None]:
-    return (
-        tally.pair_exact.get((a, b), NO_MATCHES).f1,
-        tally.pair_overlap.get((a, b), NO_MATCHES).f1,
     )
