@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.agreement.measures import (
     Matches,
+    Unit,
     alpha_from_counts,
     cohen_kappa,
     cohen_kappa_from_table,
+    concatenate,
     fleiss_kappa,
     krippendorff_alpha,
     match_spans,
+    stretch_alpha,
+    summarize_stretch,
     unitizing_alpha,
 )
 
@@ -126,3 +132,40 @@ def test_span_matching_exact_and_overlap() -> None:
     assert match_spans([], [], overlap=True).f1 is None
     # One to one: two short spans inside one long one match it once.
     assert match_spans([(0, 10, "A")], [(0, 3, "A"), (5, 9, "A")], overlap=True) == Matches(1, 0, 1)
+
+
+@st.composite
+def _documents_of_units(draw: st.DrawFn) -> list[tuple[int, list[Unit]]]:
+    documents = []
+    for _ in range(draw(st.integers(1, 4))):
+        length = draw(st.integers(1, 40))
+        units = []
+        for rater in range(3):
+            position = 0
+            while position < length and draw(st.booleans()):
+                begin = draw(st.integers(position, length - 1))
+                end = draw(st.integers(begin + 1, length))
+                units.append((begin, end - begin, rater, draw(st.sampled_from("AB"))))
+                position = end
+        documents.append((length, units))
+    return documents
+
+
+@given(_documents_of_units())
+@settings(max_examples=60, deadline=None)
+def test_stretches_laid_end_to_end_equal_one_continuum(
+    documents: list[tuple[int, list[Unit]]],
+) -> None:
+    """The study's overall α_u comes from per-document stretches; it must equal α_u
+    computed directly on the documents laid end to end."""
+    whole: list[Unit] = []
+    offset = 0
+    for length, units in documents:
+        whole += [(b + offset, n, r, c) for b, n, r, c in units]
+        offset += length
+    direct = unitizing_alpha(whole, 3, 0, offset)
+    parts = [(summarize_stretch(units, 3, 0, length), [0, 1, 2]) for length, units in documents]
+    combined = stretch_alpha(concatenate(parts), 3)
+    assert combined.alpha == pytest.approx(direct.alpha)
+    for category, value in direct.per_category.items():
+        assert combined.per_category[category] == pytest.approx(value)
