@@ -56,6 +56,7 @@ from urllib.parse import unquote
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions, Writer
+from app.formats.conll_fast import fast_conll_lines
 from app.formats.records import SourceError, SourceNote, SourceRecord
 from app.text.canonical import DecodeError, decode
 from app.text.tokens import SEPARATOR_MARKS, TERMINATORS, Token, split_sentences, tokenize
@@ -138,9 +139,13 @@ def _edge_problems(text: str, span: Span, tokens: Sequence[Token]) -> list[Probl
             "break becomes a space"
         )
     if span.attrs:
-        names = ", ".join(f"{k}={v!r}" for k, v in sorted(span.attrs.items()))
-        problems.append(f"{_describe(span)}: attributes {names} are not held by CoNLL")
+        problems.append(attributes_problem(span))
     return [(span.start, problem) for problem in problems]
+
+
+def attributes_problem(span: Span) -> str:
+    names = ", ".join(f"{k}={v!r}" for k, v in sorted(span.attrs.items()))
+    return f"{_describe(span)}: attributes {names} are not held by CoNLL"
 
 
 def entity_tags(label: str, length: int, scheme: str) -> list[str]:
@@ -201,8 +206,18 @@ def _writer(scheme: str) -> Writer:
         with atomic_text_writer(out) as stream:
             for item in items:
                 document = item.document
-                plan = plan_document(document.text, item.spans, scheme)
-                for problem in plan.problems:
+                text = document.text
+                lines = fast_conll_lines(text, item.spans, scheme, separator)
+                if lines is None:
+                    plan = plan_document(text, item.spans, scheme)
+                    problems = plan.problems
+                    lines = "".join(
+                        "".join(f"{tok}{separator}{tag}\n" for tok, tag in sentence) + "\n"
+                        for sentence in plan.sentences
+                    )
+                else:  # no span needed care, but attributes still do not fit
+                    problems = [attributes_problem(s) for s in item.spans if s.attrs]
+                for problem in problems:
                     omissions.add(document, problem)
                 if not fields_noted and _has_fields(document):
                     fields_noted = True
@@ -211,14 +226,11 @@ def _writer(scheme: str) -> Writer:
                         "document fields (title, source, url, published, meta) are not held "
                         "by CoNLL, for this and every other document",
                     )
-                if not plan.sentences:
+                if not lines:
                     omissions.add(document, "no tokens (only invisible marks): not written")
                     continue
                 doc_id = escape_id(document.external_id)
-                stream.write(f"{DOCSTART}{separator}{doc_id}{separator}O\n\n")
-                for sentence in plan.sentences:
-                    stream.writelines(f"{tok}{separator}{tag}\n" for tok, tag in sentence)
-                    stream.write("\n")
+                stream.write(f"{DOCSTART}{separator}{doc_id}{separator}O\n\n{lines}")
 
     return write
 

@@ -239,3 +239,17 @@ def split_sentences(
     if current:
         sentences.append(current)
     return sentences
+
+
+# What a writer needs to cut whole documents in C the same way (app.formats.conll_fast):
+# the regexes of the common-character path and the kinds of those characters.
+FAST_TEXT = _FAST_TEXT  # fullmatch: the text takes the regex path
+FAST_TOKEN = _FAST_TOKEN  # its tokens
+CLOSERS = _CLOSERS
+NEWLINES = _NEWLINES
+NUMBER_SEPARATORS = _NUMBER_SEPARATORS
+COMMON_LETTERS = frozenset(ch for ch in _COMMON if _kind(ch) == _LETTER)
+COMMON_DIGITS = frozenset(ch for ch in _COMMON if _kind(ch) == _DIGIT)
+COMMON_EXTENDS = frozenset(ch for ch in _COMMON if _kind(ch) == _EXTEND)
+COMMON_CLOSERS = frozenset(ch for ch in _COMMON if unicodedata.category(ch) in ("Pe", "Pf"))
+COMMON_CHARS = frozenset(ch for ch in _COMMON if not is_separator(ch))
