@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from statistics import mean
@@ -157,10 +157,19 @@ class _Tally:
         )
 
 
+class AgreementCancelled(Exception):
+    """The progress callback asked to stop; nothing was changed (agreement only reads)."""
+
+
+Progress = Callable[[int, int], bool]  # (documents done, total) -> keep going?
+PROGRESS_EVERY = 200  # documents between two progress reports
+
+
 def compute_agreement(
     project: Project,
     annotators: Iterable[str] | None = None,
     document_ids: Collection[int] | None = None,
+    progress: Progress | None = None,
 ) -> AgreementReport:
     people = _annotators(project, annotators)
     names = {a: n for a, n in people}
@@ -176,7 +185,9 @@ def compute_agreement(
     tally = _Tally()
     per_document: list[DocumentScores] = []
     stretches: list[tuple[Stretch, list[int]]] = []
-    for document_id, external_id, text in _texts(project, in_scope):
+    for done, (document_id, external_id, text) in enumerate(_texts(project, in_scope)):
+        if progress and done % PROGRESS_EVERY == 0 and not progress(done, len(in_scope)):
+            raise AgreementCancelled("agreement cancelled")
         who = sorted(worked[document_id])
         everyone = len(who) == len(ids)
         layers = {a: sorted(spans.get(document_id, {}).get(a, [])) for a in who}

@@ -130,3 +130,13 @@ def test_cli_json_has_the_documented_shape(
     assert main(["agreement", str(path)]) == 0
     table = capsys.readouterr().out
     assert "overall" in table and "alice – bob" in table and "aleppo" in table
+
+
+def test_progress_reports_and_cancels(team: Project) -> None:
+    from app.agreement.study import AgreementCancelled
+
+    calls: list[tuple[int, int]] = []
+    compute_agreement(team, progress=lambda done, total: calls.append((done, total)) or True)
+    assert calls == [(0, 1)]
+    with pytest.raises(AgreementCancelled):
+        compute_agreement(team, progress=lambda done, total: False)
