@@ -45,8 +45,9 @@ def _class(chars: frozenset[str]) -> str:
 
 
 _EXTEND = _class(COMMON_EXTENDS)
-# A gap between tokens that holds a line break.
-_NEWLINE_GAP = re.compile(f"{_SEPARATOR}*[{_class(NEWLINES)}]{_SEPARATOR}*")
+_NEWLINE = re.compile(f"[{_class(NEWLINES)}]")
+_SEPARATORS = re.compile(f"{_SEPARATOR}*")
+_WORD = re.compile(f"[^{_SEPARATOR[1:-1]}]*")
 # A gap holding whitespace right after a token that ends a sentence (group 1: the gap):
 # a terminator, then any closers glued to it ('.»', '?)', '!"').
 # (A quote closes only bare: '"' with a diacritic is not a closer to the careful path.)
@@ -67,14 +68,14 @@ def _is_separator(ch: str) -> bool:
     return ch.isspace() or ch in SEPARATOR_MARKS
 
 
-def _surely_token_edge(text: str, position: int) -> bool:
-    """Whether the fast tokenizer certainly has a token edge at ``position``.
+def _safe_cut(text: str, position: int) -> bool:
+    """Whether cutting the text at ``position`` and tokenizing both sides with the regex
+    gives the careful path's tokens with a cut there.
 
-    True only where no token can continue across it: the characters on both sides are
-    not separators (a span's own edge is never whitespace) and belong to kinds that
-    never share a token: a letter or digit next to punctuation, a word next to a
-    number. Everything else (a diacritic after the edge, a separator that may sit
-    inside a number as in "3.5", two letters) is left to the careful path.
+    The careful path splits a token at a span edge; the regex, started or stopped at the
+    edge, makes the same two pieces of a word, a number or a punctuation mark, except
+    next to a number's inner separator ("3.|5" would become "3", "." and "5"). An emoji or
+    a rare script beside the edge has sequences only the careful path knows.
     """
     if position <= 0 or position >= len(text):
         return True
@@ -82,15 +83,15 @@ def _surely_token_edge(text: str, position: int) -> bool:
     if _is_separator(before) or _is_separator(after):
         return True
     if before not in COMMON_CHARS or after not in COMMON_CHARS:
-        return False  # an emoji or a rare script: its sequences are the careful path's
-    if after in COMMON_EXTENDS or before in COMMON_EXTENDS:
         return False
-    if after in COMMON_LETTERS:
-        return before not in COMMON_LETTERS
-    if after in COMMON_DIGITS:
-        return before in COMMON_LETTERS  # after a separator like "." it may be "3.5"
-    # punctuation or a symbol after: one of its own unless it joins digits ("3.5")
-    return not (after in NUMBER_SEPARATORS and before in COMMON_DIGITS)
+    in_number = COMMON_DIGITS | COMMON_EXTENDS
+    return not (
+        (after in NUMBER_SEPARATORS and before in in_number)
+        or (before in NUMBER_SEPARATORS and after in in_number)
+        # "1|َ1", ":|َا": the careful path's piece after the cut ends where the number or
+        # the punctuation mark did; the regex would read a word instead
+        or (after in COMMON_EXTENDS and before not in COMMON_LETTERS)
+    )
 
 
 def _simple_spans(text: str, spans: Sequence[Span]) -> bool:
@@ -100,7 +101,7 @@ def _simple_spans(text: str, spans: Sequence[Span]) -> bool:
             return False
         if _is_separator(text[span.start]) or _is_separator(text[span.end - 1]):
             return False
-        if not (_surely_token_edge(text, span.start) and _surely_token_edge(text, span.end)):
+        if not (_safe_cut(text, span.start) and _safe_cut(text, span.end)):
             return False
         if any(ch in _NEWLINE_CHARS for ch in text[span.start : span.end]):
             return False
@@ -110,7 +111,13 @@ def _simple_spans(text: str, spans: Sequence[Span]) -> bool:
 
 def _breaks(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
     """Sentence breaks as gaps ``[start, end)`` between two tokens, outside every span."""
-    gaps = {m.start(): m.end() for m in _NEWLINE_GAP.finditer(text)}
+    gaps: dict[int, int] = {}
+    for newline in _NEWLINE.finditer(text):
+        start = newline.start()
+        while start > 0 and _is_separator(text[start - 1]):
+            start -= 1
+        if start not in gaps:
+            gaps[start] = _SEPARATORS.match(text, newline.end()).end()  # type: ignore[union-attr]
     for match in _ENDED_GAP.finditer(text):
         gaps.setdefault(match.start(1), match.end(1))
     starts = [span.start for span in spans]
@@ -142,9 +149,22 @@ def _safe_unknowns(text: str) -> bool | None:
 
 
 def _tokens(text: str, start: int, end: int, plain: bool) -> list[str]:
-    if plain or not _UNCOMMON.search(text, start, end):
+    """The tokens of ``text[start:end]`` (both token edges); only the words holding an
+    unknown character go through the careful tokenizer."""
+    if plain:
         return FAST_TOKEN.findall(text, start, end)
-    return [token.text for token in tokenize(text[start:end])]
+    tokens: list[str] = []
+    position = start
+    while (unknown := _UNCOMMON.search(text, position, end)) is not None:
+        word_start = unknown.start()
+        while word_start > position and not _is_separator(text[word_start - 1]):
+            word_start -= 1
+        word_end = _WORD.match(text, unknown.start(), end).end()  # type: ignore[union-attr]
+        tokens += FAST_TOKEN.findall(text, position, word_start)
+        tokens += [token.text for token in tokenize(text[word_start:word_end])]
+        position = word_end
+    tokens += FAST_TOKEN.findall(text, position, end)
+    return tokens
 
 
 def fast_conll_lines(text: str, spans: Sequence[Span], scheme: str, separator: str) -> str | None:
