@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint layers typecheck screenshot clean bench bench-quick
+.PHONY: run test lint layers typecheck screenshot clean bench bench-quick soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ typecheck: $(STAMP)
 
 test: lint layers typecheck
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# Crash safety and hostile input at length (issue 7): 1,000 SIGKILLs spread over tagging,
+# import, export, migration and merge (`make test` makes 50), and 20 times the fuzz examples.
+# A failure names its seed: TAWSIM_KILL_SEED=<seed> replays the kills.
+soak: $(STAMP)
+	TAWSIM_KILLS=1000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -s tests/crash/test_kill.py
+	TAWSIM_FUZZ_EXAMPLES=600 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/unit/fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
 from storage import ProjectError, open_project
+from storage.project import is_damage
 
 PROG = "tawsim"
 GUI_HELP = "open the annotation window"
@@ -77,6 +79,43 @@ def _parser() -> argparse.ArgumentParser:
     agree.add_argument("project")
     agree.add_argument("--annotators", help="A,B,...: these annotators (default: every one)")
     agree.add_argument("--json", action="store_true", help="print one JSON object")
+    agree.add_argument(
+        "--report", metavar="FILE.html", help="also write a self-contained HTML report"
+    )
+
+    adj = commands.add_parser("adjudicate", help="put agreed spans into the gold layer")
+    adj.add_argument("project")
+    adj.add_argument("--annotators", help="A,B,...: these annotators (default: every one)")
+    adj.add_argument("--quorum", type=int, help="how many must agree (default: all of them)")
+    adj.add_argument("--gold", default="gold", help="the gold layer's name (default: gold)")
+
+    pkg = commands.add_parser("package", help="work packages: one project file per annotator")
+    pkg.add_argument("project")
+    pkg.add_argument("--annotators", required=True, help="A,B,C: one package for each")
+    pkg.add_argument("--out", required=True, help="folder for the packages (DIR/<name>.tawsim)")
+    pkg.add_argument(
+        "--overlap", type=float, default=0.2, help="fraction every annotator gets (default 0.2)"
+    )
+    pkg.add_argument(
+        "--documents",
+        default="",
+        metavar="QUERY",
+        help="ids:1-200, status:done@A, or a title/id substring (app/team/query.py)",
+    )
+    pkg.add_argument("--seed", type=int, default=0, help="the same seed deals the same packages")
+    pkg.add_argument(
+        "--without-spans", action="store_true", help="leave the annotators' own spans at home"
+    )
+
+    merge = commands.add_parser("merge", help="merge annotators' project files back")
+    merge.add_argument("project")
+    merge.add_argument("files", nargs="+", metavar="FILE")
+
+    listing = commands.add_parser("backups", help="list a project's backups, newest first")
+    listing.add_argument("project")
+    restore = commands.add_parser("restore", help="put a backup back in place of the project")
+    restore.add_argument("project")
+    restore.add_argument("backup", help="its path, its name (see `tawsim backups`) or 'latest'")
 
     _gui_arguments(commands.add_parser("gui", help=GUI_HELP))
     return parser
@@ -106,8 +145,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command == "agreement":
             return _agreement(args)
+        if args.command in ("package", "merge"):
+            return _team(args)
+        if args.command == "adjudicate":
+            return _adjudicate(args)
+        if args.command in ("backups", "restore"):
+            return _backups(args)
     except ProjectError as error:
         print(f"tawsim: {error}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as error:  # damage that opening could not see (storage.backups)
+        print(f"tawsim: {getattr(args, 'project', '')}: {error}", file=sys.stderr)
+        if is_damage(error):
+            print("the project file is damaged: see `tawsim backups`", file=sys.stderr)
         return 2
     return 2  # pragma: no cover - argparse rejects unknown commands
 
@@ -126,9 +176,15 @@ def _init(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from app.core.importing import import_paths
     from app.core.setup import init_project
+    from storage.lock import command_holder
 
     exists = Path(args.project).exists()
-    with init_project(args.project) if not exists else open_project(args.project) as project:
+    _backup_before_a_long_job(args.project)
+    # An import takes the project's lock: refused, naming the holder, while a window (or
+    # another import) has the project open for writing.
+    holder = command_holder("import")
+    opened = open_project(args.project, holder=holder) if exists else init_project(args.project)
+    with opened as project:
         report = import_paths(
             project,
             args.paths,
@@ -174,8 +230,80 @@ def _agreement(args: argparse.Namespace) -> int:
     names = args.annotators.split(",") if args.annotators else None
     with open_project(args.project) as project:
         report = compute_agreement(project, names)
+        if args.report:
+            from app.reports.agreement_html import write_agreement_report
+
+            try:
+                written = write_agreement_report(project, report, args.report)
+            except OSError as error:
+                print(f"tawsim: cannot write {args.report}: {error}", file=sys.stderr)
+                return 2
+            # With --json, stdout holds the JSON object alone.
+            print(f"report written to {written}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
     else:
         print(as_table(report))
+    return 0
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    from app.agreement.adjudication import auto_gold
+
+    names = args.annotators.split(",") if args.annotators else None
+    with open_project(args.project) as project:
+        report = auto_gold(project, names, quorum=args.quorum, gold=args.gold)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _team(args: argparse.Namespace) -> int:
+    from app.team.cli import run_merge, run_package
+
+    if args.command == "merge":
+        _backup_before_a_long_job(args.project)
+    return run_package(args) if args.command == "package" else run_merge(args)
+
+
+def _backup_before_a_long_job(project: str) -> None:
+    """An import or a merge writes much at once: the project is backed up first (unless
+    the newest backup already holds what it holds)."""
+    from app.settings import Settings
+    from storage.backups import take_backup
+
+    path = Path(project)
+    if path.is_file() and path.stat().st_size > 0:
+        backup = take_backup(path, keep=Settings().backup_policy().keep, if_changed=True)
+        if backup is not None:
+            print(f"backed up to {backup.path}")
+
+
+def _backups(args: argparse.Namespace) -> int:
+    from storage.backups import backups_dir, list_backups, restore_backup
+
+    project = Path(args.project)
+    backups = list_backups(project)
+    if args.command == "backups":
+        for b in backups:
+            print(
+                f"{b.taken_at:%Y-%m-%d %H:%M:%S} UTC  {b.size / 1024:9,.0f} KB  "
+                f"{b.description:<30}  {b.path}"
+            )
+        if not backups:
+            print(f"{project}: no backups yet (they are kept in {backups_dir(project)})")
+        return 0
+    named = backups_dir(project) / args.backup
+    if args.backup == "latest":
+        if not backups:
+            raise ProjectError(f"{project}: there is no backup to restore")
+        source = backups[0].path
+    else:
+        bare_name = Path(args.backup).name == args.backup
+        source = named if bare_name and named.is_file() else Path(args.backup)
+    result = restore_backup(source, project)
+    print(f"restored {project} from {source}")
+    if result.previous is not None:
+        print(f"what it held before: tawsim restore {project} {result.previous.path}")
+    if result.damaged_copy is not None:
+        print(f"the damaged file was kept as {result.damaged_copy}")
     return 0

@@ -1,15 +1,26 @@
-"""User settings (annotator name, recent projects, zoom) in a small JSON file."""
+"""User settings (annotator name, recent projects, zoom, backups) in a small JSON file.
+
+The backup policy is the user's, not the project's: how often to copy and how many copies
+to keep depend on this machine's disk, and a project file travels between machines.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.formats.atomic import atomic_text_writer
 from app.paths import config_dir
 
+if TYPE_CHECKING:
+    from storage.backups import BackupPolicy
+
 RECENT_LIMIT = 10
+# settings.json keys of the backup policy (storage.backups.BackupPolicy has the defaults)
+BACKUP_ON_OPEN = "backup_on_open"  # true / false
+BACKUP_EVERY_MINUTES = "backup_every_minutes"  # of activity; 0: no timed backups
+BACKUP_KEEP = "backup_keep"  # automatic backups kept, at least 1
 
 
 class Settings:
@@ -38,6 +49,24 @@ class Settings:
     def recent_projects(self) -> list[str]:
         return [p for p in self._values.get("recent", []) if isinstance(p, str)]
 
+    def backup_policy(self) -> BackupPolicy:
+        """The policy these settings give; a missing or nonsensical value takes the default."""
+        from storage.backups import BackupPolicy
+
+        default = BackupPolicy()
+        on_open = self._values.get(BACKUP_ON_OPEN, default.on_open)
+        every = self._values.get(BACKUP_EVERY_MINUTES, default.every_minutes)
+        keep = self._values.get(BACKUP_KEEP, default.keep)
+        return BackupPolicy(
+            on_open=on_open if isinstance(on_open, bool) else default.on_open,
+            every_minutes=every if _is_count(every) else default.every_minutes,
+            keep=keep if _is_count(keep) and keep >= 1 else default.keep,
+        )
+
     def _save(self) -> None:
         with atomic_text_writer(self.path) as stream:
             json.dump(self._values, stream, ensure_ascii=False, indent=2)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -16,6 +16,7 @@ from storage.records import (
     Label,
     Span,
 )
+from storage.rejections import Rejection
 
 __all__ = [
     "DOCUMENT_STATUSES",
@@ -29,6 +30,7 @@ __all__ = [
     "Project",
     "ProjectError",
     "ProjectLockedError",
+    "Rejection",
     "Span",
     "open_project",
 ]

@@ -1,17 +1,18 @@
 """Forward-only numbered schema migrations, tracked in ``PRAGMA user_version``.
 
 A migration is a list of SQL statements that takes the schema from version N-1 to N.
-Never edit a migration that has shipped: add the next number instead, and add a fixture
-project of the previous version to tests/fixtures so the upgrade stays tested.
+Never edit a migration that has shipped: add the next number instead, and run
+tests/fixtures/schema/make_fixtures.py, which writes a project of the previous version
+(tests/unit/storage/test_upgrades.py fails until it exists) so the upgrade stays tested.
+All the steps of an upgrade run in one transaction (see :func:`upgrade`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.errors import NewerProjectError
+from storage.errors import NewerProjectError, ProjectError
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -108,6 +109,22 @@ MIGRATIONS: dict[int, list[str]] = {
         # the id, so that an import only ever adds to its end.
         "CREATE INDEX documents_count ON documents(id)",
     ],
+    # Version 3: the adjudicator's rejections (storage.rejections). A rejected version
+    # (start, end, label) of a document no longer shows as open in review, and automatic
+    # gold never adds it. Keyed by the gold layer, so two adjudicators' golds stay apart.
+    # No reference to labels: a label set replaced later must not fail on an old rejection.
+    3: [
+        """CREATE TABLE gold_rejections (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator_id, start, "end", label)
+        )""",
+    ],
 }
 
 LATEST_VERSION = max(MIGRATIONS)
@@ -117,13 +134,21 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+class UpgradeFailedError(ProjectError):
+    """A schema upgrade failed and was rolled back: the project is as it was."""
+
+
 def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the project with SQLite's online backup API before touching its schema."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    with sqlite3.connect(target) as dest:
-        conn.backup(dest)
-    dest.close()
+    """Copy the project with SQLite's online backup API before touching its schema.
+
+    The copy, ``<name>.v<version>-<stamp>.bak`` beside the project, is written whole and
+    checked or not at all (a damaged project is not upgraded); storage.backups lists it
+    among the project's backups and never prunes it.
+    """
+    from storage.backups import stamp, write_copy  # storage.backups imports this module
+
+    target = path.with_name(f"{path.name}.v{version}-{stamp()}.bak")
+    write_copy(conn, target, origin=path)
     return target
 
 
@@ -142,24 +167,34 @@ def refuse_newer(conn: sqlite3.Connection, path: Path | None) -> int:
 def upgrade(conn: sqlite3.Connection, path: Path | None) -> list[int]:
     """Bring the schema to LATEST_VERSION; returns the versions applied.
 
-    Each step runs in its own transaction together with its user_version bump, so a
-    failure leaves the file at the last complete version.
+    Every step and the user_version bump run in one transaction: an upgrade happens whole
+    or not at all, and a failed one leaves the file as it was (UpgradeFailedError, which
+    names the copy taken before). So a migration must be SQL that works in a transaction:
+    no VACUUM, and no PRAGMA journal_mode or foreign_keys, which do nothing inside one.
     """
     current = refuse_newer(conn, path)
-    applied: list[int] = []
     if current == LATEST_VERSION:
-        return applied
+        return []
+    backup = None
     if current > 0 and path is not None:
-        backup_before_upgrade(conn, path, current)
-    for version in range(current + 1, LATEST_VERSION + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in MIGRATIONS[version]:
+        backup = backup_before_upgrade(conn, path, current)
+    versions = list(range(current + 1, LATEST_VERSION + 1))
+    step = versions[0]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in versions:
+            for statement in MIGRATIONS[step]:
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")
         conn.execute("COMMIT")
-        applied.append(version)
-    return applied
+    except BaseException as error:
+        if conn.in_transaction:  # a failed COMMIT may have rolled back already
+            conn.execute("ROLLBACK")
+        if not isinstance(error, Exception):
+            raise
+        copy = f"; a copy taken before the upgrade is {backup}" if backup else ""
+        raise UpgradeFailedError(
+            f"{path}: the upgrade from schema {current} to {LATEST_VERSION} failed in step "
+            f"{step} ({error}). Nothing was changed: the project is as it was{copy}."
+        ) from error
+    return versions

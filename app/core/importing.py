@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -24,7 +25,14 @@ from typing import Any
 
 from app.core.labels import PALETTE
 from app.formats.native_jsonl import DOCUMENT_FIELDS
-from app.formats.records import SourceError, SourceNote, SourceRecord
+from app.formats.records import (
+    MAX_RECORD_BYTES,
+    SourceError,
+    SourceNote,
+    SourceRecord,
+    leads_elsewhere,
+    too_large,
+)
 from app.formats.registry import EXTENSIONS, FORMATS, LAYER_MANIFEST, import_formats
 from app.text.canonical import Canonical, canonicalize, check_text, sha256
 from storage import Label, Project, ProjectError
@@ -38,7 +46,11 @@ FORMAT_CHOICES = ("auto", *(f.name for f in import_formats()))
 # The change log's JSON, as Project.log_change writes it (one encoder, not one per entry).
 _LOG_JSON = json.JSONEncoder(ensure_ascii=False)
 CHUNK = 500
+# The label ids storage accepts (storage.labels): checked before a label is created, so that
+# the message names the span that wants it.
+_LABEL_ID = re.compile("[A-Za-z0-9_-]+")
 SNIFF_BYTES = 64 * 1024
+NOT_READ = "not read"
 # Content is sniffed in this order (the most specific first); extensions decide the rest.
 SNIFF_ORDER = ("webanno", "xmi", "labelstudio", "doccano", "jsonl", "brat", "conll", "csv")
 
@@ -71,7 +83,12 @@ class ImportReport:
 
 
 class RecordRejected(Exception):
-    pass
+    """Why a record cannot be imported; ``location`` is the line of the span at fault
+    ("file:line") when its reader said where the span is written."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
 
 
 @dataclass(frozen=True)
@@ -125,12 +142,23 @@ def collect_files(paths: Sequence[str | Path], fmt: str) -> tuple[list[SourceFil
         root = Path(given)
         if root.is_dir():
             layers = _layer_manifest(root)
+            inside = root.resolve()
             # os.walk does not follow symlinked folders, so a link loop cannot trap us.
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                notes += [
+                    f"{Path(folder) / d}: skipped (a link to a folder: links are not followed)"
+                    for d in dirs
+                    if (Path(folder) / d).is_symlink()
+                ]
                 for name in sorted(files):
                     path = Path(folder) / name
+                    # Companions (brat's .txt) are judged by the reader that reads them.
                     if name.startswith(".") or name == LAYER_MANIFEST or _is_companion(path, fmt):
+                        continue
+                    refusal = _refusal(path, inside)
+                    if refusal:
+                        notes.append(f"{path}: {refusal}")
                         continue
                     kind = fmt if fmt != "auto" else detect_format(path)
                     if kind is None:
@@ -150,13 +178,40 @@ def collect_files(paths: Sequence[str | Path], fmt: str) -> tuple[list[SourceFil
                 notes.append(f"{root}: unknown format (use --format)")
             else:
                 found.append(SourceFile(root, kind, root.stem, ""))
+        elif root.exists():  # a pipe or a device would block the import or never end
+            notes.append(f"{root}: {NOT_READ} (not a regular file: a pipe or device)")
         else:
             notes.append(f"{root}: no such file or folder")
     return found, notes
 
 
+def _refusal(path: Path, inside: Path) -> str:
+    """Why a file found in a folder must not be read ("" when it may): a link that leads out
+    of the folder being imported (to ``/etc/passwd``, say), or something that is not a
+    regular file (a pipe would block the import forever, a device never ends)."""
+    if not path.is_symlink():  # os.walk entered no linked folder: only the file may be one
+        return "" if path.is_file() else f"{NOT_READ} (not a regular file: a pipe or device)"
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a broken link, or a loop of links
+        return f"{NOT_READ} (a broken link)"
+    if not real.is_relative_to(inside):
+        return f"{NOT_READ} (a link to {real}, outside the folder being imported)"
+    if not real.is_file():
+        return f"{NOT_READ} (a link to {real}, not a regular file)"
+    return ""
+
+
+def is_refusal(note: str) -> bool:
+    """A note of :func:`collect_files` that the report counts as a rejection."""
+    return note.endswith("no such file or folder") or "unknown format" in note or NOT_READ in note
+
+
 def _layer_manifest(root: Path) -> dict[str, str]:
-    """The file -> annotator map our own per-layer exports leave in their folder."""
+    """The file -> annotator map our own per-layer exports leave in their folder (a map of
+    names: a key like ``../x`` matches no file inside, so it reads nothing outside)."""
+    if leads_elsewhere(root / LAYER_MANIFEST):
+        return {}
     try:
         data = json.loads((root / LAYER_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -217,8 +272,7 @@ def import_paths(
         raise ProjectError(f"unknown format {fmt!r}")
     files, notes = collect_files(paths, fmt)
     report = ImportReport(notes=list(notes))
-    missing = [n for n in notes if n.endswith("no such file or folder") or "unknown format" in n]
-    report.rejected.extend(missing)
+    report.rejected.extend(n for n in notes if is_refusal(n))
     total = sum(_size(source.path) for source in files)
     importer = Importer(
         project, report, annotator, create_labels=create_labels, suggestions=suggestions
@@ -292,7 +346,7 @@ class Importer:
         try:
             return self.plan(record)
         except RecordRejected as error:
-            return _Message(self.report.rejected, f"{record.location}: {error}")
+            return _Message(self.report.rejected, f"{error.location or record.location}: {error}")
 
     # -- storing ---------------------------------------------------------------------------
     def _store(self, entries: list[_Plan | _Message]) -> None:
@@ -468,6 +522,12 @@ class Importer:
             problem = check_text(text)
             if problem:
                 raise RecordRejected(problem)
+        if _utf8(record.external_id) is None:
+            # Bytes a reader kept undecoded (damaged UTF-8) cannot be stored or looked up.
+            raise RecordRejected(f"the document id {record.external_id!r} is not valid text")
+        if encoded is not None and len(encoded) > MAX_RECORD_BYTES:
+            # Readers refuse most of these unread; this holds for every format.
+            raise RecordRejected(f"the text is {too_large(len(encoded))}")
         canonical = canonicalize(text)
         spans = self._spans(record, canonical)
         if canonical.text is text and encoded is not None:  # unchanged: hash what we have
@@ -492,59 +552,75 @@ class Importer:
         default_annotator = self.annotator
         all_suggestions = self.suggestions
         checked: list[dict[str, Any]] = []
-        for index, raw in enumerate(record.spans):
-            if not isinstance(raw, dict):
-                raise RecordRejected(f"span {index + 1}: must be an object")
-            get = raw.get
-            start, end = get("start"), get("end")
-            if not (type(start) is int and type(end) is int) and (
-                not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool)
-            ):
-                raise RecordRejected(f"span {index + 1}: start and end must be integers")
-            if not 0 <= start < end <= length:
-                problem = "reversed or empty" if start >= end else "out of range"
-                raise RecordRejected(
-                    f"span {index + 1}: [{start}, {end}) is {problem} (text length {length})"
+        raw: Any = None
+        try:
+            for index, raw in enumerate(record.spans):
+                if not isinstance(raw, dict):
+                    raise RecordRejected(f"span {index + 1}: must be an object")
+                get = raw.get
+                start, end = get("start"), get("end")
+                if not (type(start) is int and type(end) is int) and (
+                    not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool)
+                ):
+                    raise RecordRejected(f"span {index + 1}: start and end must be integers")
+                if not 0 <= start < end <= length:
+                    problem = "reversed or empty" if start >= end else "out of range"
+                    raise RecordRejected(
+                        f"span {index + 1}: [{start}, {end}) is {problem} (text length {length})"
+                    )
+                label = get("label")
+                if not isinstance(label, str) or not label:
+                    raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
+                if label not in labels and not create_labels:
+                    self.report.unknown_labels.add(label)
+                    raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
+                if label not in labels and not _LABEL_ID.fullmatch(label):
+                    raise RecordRejected(
+                        f"span {index + 1}: cannot create label {label!r}"
+                        " (a label id is letters, digits, '_' or '-')"
+                    )
+                covered = text[start:end]
+                given = get("text")
+                if given is not None and given != covered:
+                    raise RecordRejected(
+                        f"span {index + 1}: text {given!r} disagrees with the document's "
+                        f"{covered!r} at [{start}, {end})"
+                    )
+                kind = "suggestions" if all_suggestions or get("kind") == "suggestions" else "human"
+                # The span's own annotator, else --annotator, else the folder its file sits in.
+                annotator = get("annotator") or default_annotator or get("file_layer")
+                if not annotator and kind == "suggestions":
+                    annotator = "suggestions"
+                if not isinstance(annotator, str) or not (annotator := annotator.strip()):
+                    raise RecordRejected(
+                        f"span {index + 1}: no annotator (give one with --annotator)"
+                    )
+                attrs = get("attrs", {})
+                if not isinstance(attrs, dict):
+                    raise RecordRejected(f"span {index + 1}: attrs must be an object")
+                if mapping is not None:
+                    start, end = mapping[start], mapping[end]
+                    if start >= end:
+                        raise RecordRejected(f"span {index + 1}: covers only a removed character")
+                    covered = canonical_text[start:end]
+                checked.append(
+                    {
+                        "start": start,
+                        "end": end,
+                        "label": label,
+                        "annotator": annotator,
+                        "kind": kind,
+                        "text": covered,
+                        "attrs": attrs,
+                    }
                 )
-            label = get("label")
-            if not isinstance(label, str) or not label:
-                raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
-            if label not in labels and not create_labels:
-                self.report.unknown_labels.add(label)
-                raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
-            covered = text[start:end]
-            given = get("text")
-            if given is not None and given != covered:
-                raise RecordRejected(
-                    f"span {index + 1}: text {given!r} disagrees with the document's "
-                    f"{covered!r} at [{start}, {end})"
-                )
-            kind = "suggestions" if all_suggestions or get("kind") == "suggestions" else "human"
-            # The span's own annotator, else --annotator, else the folder its file sits in.
-            annotator = get("annotator") or default_annotator or get("file_layer")
-            if not annotator and kind == "suggestions":
-                annotator = "suggestions"
-            if not isinstance(annotator, str) or not (annotator := annotator.strip()):
-                raise RecordRejected(f"span {index + 1}: no annotator (give one with --annotator)")
-            attrs = get("attrs", {})
-            if not isinstance(attrs, dict):
-                raise RecordRejected(f"span {index + 1}: attrs must be an object")
-            if mapping is not None:
-                start, end = mapping[start], mapping[end]
-                if start >= end:
-                    raise RecordRejected(f"span {index + 1}: covers only a removed character")
-                covered = canonical_text[start:end]
-            checked.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "label": label,
-                    "annotator": annotator,
-                    "kind": kind,
-                    "text": covered,
-                    "attrs": attrs,
-                }
-            )
+        except RecordRejected as error:
+            # Name the line the span is written on, where the reader knows it (brat, CoNLL,
+            # WebAnno TSV put one document over many lines).
+            where = raw.get("location") if isinstance(raw, dict) else None
+            if isinstance(where, str) and where:
+                raise RecordRejected(str(error), where) from None
+            raise
         return checked
 
     def _write(self, plan: _Plan) -> None:

@@ -13,6 +13,7 @@ from app.core.importing import (
     Progress,
     RecordRejected,
     collect_files,
+    is_refusal,
     read_records,
 )
 from app.formats.records import SourceError, SourceNote
@@ -69,7 +70,7 @@ def preview_import(
         try:
             plan = checker.plan(item)
         except RecordRejected as error:
-            preview.problems.append(f"{item.location}: {error}")
+            preview.problems.append(f"{error.location or item.location}: {error}")
             continue
         if plan.digest in seen or project.documents.id_by_sha256(plan.digest) is not None:
             preview.duplicates += 1
@@ -84,5 +85,5 @@ def preview_import(
             preview.cancelled = True
             break
     preview.unknown_labels = report.unknown_labels
-    preview.problems[:0] = [n for n in notes if "no such file" in n or "unknown format" in n]
+    preview.problems[:0] = [n for n in notes if is_refusal(n)]
     return preview

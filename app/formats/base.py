@@ -13,8 +13,10 @@ A format module offers up to three functions, registered in :mod:`app.formats.re
     folder without its suffix: the document id for formats that hold one document per
     file and no id of their own. Span dicts carry ``start``/``end`` in Python code
     points over the record's ``text`` (readers convert UTF-16 or token offsets themselves),
-    ``label``, and optionally ``text``, ``attrs``, ``annotator`` and ``kind``
-    (``"suggestions"`` for predictions). The importer validates everything else.
+    ``label``, and optionally ``text``, ``attrs``, ``annotator``, ``kind``
+    (``"suggestions"`` for predictions) and ``location`` (``"file:line"`` where the span is
+    written, for formats that spread a document over many lines: the importer's message
+    names that line). The importer validates everything else.
     A :class:`SourceNote` tells the report about something skipped on purpose (relations,
     cancelled annotations): a note, not a rejection.
 

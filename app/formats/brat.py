@@ -44,7 +44,14 @@ from typing import Any
 from app.formats.atomic import atomic_directory
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
 from app.formats.native_jsonl import DOCUMENT_FIELDS
-from app.formats.records import SourceError, SourceNote, SourceRecord
+from app.formats.records import (
+    LINK_REFUSED,
+    SourceError,
+    SourceNote,
+    SourceRecord,
+    leads_elsewhere,
+    oversized_file,
+)
 from app.text.canonical import Canonical, DecodeError, canonicalize, decode
 from storage import Document, Label
 
@@ -498,10 +505,14 @@ def _document_index(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
         status = path.stat()
     except OSError:
         return {}
+    if leads_elsewhere(path):
+        return {}  # never read through a link to somewhere else
     return _index_cached(str(path), (status.st_mtime_ns, status.st_size))
 
 
 def _decode_file(path: Path, encoding: str | None) -> tuple[str, str, bool] | SourceError:
+    if (oversized := oversized_file(path)) is not None:
+        return oversized
     data = path.read_bytes()
     try:
         text, used = decode(data, encoding)
@@ -521,6 +532,10 @@ def read_brat(
         return
     txt = path if suffix == ".txt" else path.with_suffix(".txt")
     ann = path if suffix == ".ann" else path.with_suffix(".ann")
+    companion = txt if path == ann else ann
+    if leads_elsewhere(companion):
+        yield SourceError(str(companion), LINK_REFUSED)
+        return
     if not txt.exists():
         yield SourceError(str(path), f"no {txt.name} beside it (brat keeps the text there)")
         return
@@ -573,7 +588,7 @@ def _spans(ann: Path, parsed: _Parsed, text: str) -> tuple[list[dict[str, Any]],
     """Span dicts for the good T lines, with their attributes; errors for the rest."""
     canonical = canonicalize(text)
     errors: list[SourceError] = []
-    ranges: dict[str, tuple[str, int, int]] = {}
+    ranges: dict[str, tuple[str, int, int, int]] = {}  # id -> label, start, end, line
     failed: set[str] = set()
     for bound in parsed.bounds:
         result = _span_of(bound, text, canonical)
@@ -581,7 +596,7 @@ def _spans(ann: Path, parsed: _Parsed, text: str) -> tuple[list[dict[str, Any]],
             errors.append(SourceError(f"{ann}:{bound.line}", f"{bound.id}: {result}"))
             failed.add(bound.id)
         else:
-            ranges[bound.id] = (bound.label, *result)
+            ranges[bound.id] = (bound.label, *result, bound.line)
     values: dict[str, dict[str, list[Any]]] = {ident: {} for ident in ranges}
     for item in parsed.attached:
         if item.target in values:
@@ -594,9 +609,11 @@ def _spans(ann: Path, parsed: _Parsed, text: str) -> tuple[list[dict[str, Any]],
             message = f"{item.id}: refers to {item.target}, which no line of this file defines"
             errors.append(SourceError(f"{ann}:{item.line}", message))
     spans = []
-    for ident, (label, start, end) in ranges.items():
+    for ident, (label, start, end, line) in ranges.items():
         attrs = {k: v[0] if len(v) == 1 else v for k, v in values[ident].items()}
-        spans.append({"start": start, "end": end, "label": label, "attrs": attrs})
+        span: dict[str, Any] = {"start": start, "end": end, "label": label, "attrs": attrs}
+        span["location"] = f"{ann}:{line}"  # the importer names this line if it rejects it
+        spans.append(span)
     return spans, errors
 
 

@@ -57,7 +57,13 @@ from urllib.parse import unquote
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions, Writer
 from app.formats.conll_fast import fast_conll_lines
-from app.formats.records import SourceError, SourceNote, SourceRecord
+from app.formats.records import (
+    MAX_RECORD_BYTES,
+    SourceError,
+    SourceNote,
+    SourceRecord,
+    too_large,
+)
 from app.text.canonical import DecodeError, decode
 from app.text.tokens import SEPARATOR_MARKS, TERMINATORS, Token, split_sentences, tokenize
 from storage import Document, Span
@@ -73,6 +79,7 @@ _PREFIX = {"B": "B", "I": "I", "E": "E", "S": "S", "U": "S", "L": "E"}  # BILOU 
 _MARKS = "".join(sorted(SEPARATOR_MARKS))
 _HAS_DOCSTART = re.compile(f"^[{_MARKS} \\t]*{DOCSTART}(?=\\s|$)", re.MULTILINE)
 _ESCAPED = SEPARATOR_MARKS | {"%"}
+_DROP_MARKS = dict.fromkeys(map(ord, SEPARATOR_MARKS))
 _BROKEN = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 
 
@@ -265,7 +272,9 @@ class _Block:
 
 def _columns(line: str) -> tuple[list[str], int]:
     """The columns of one line (tab separated if it has a tab) and the marks removed."""
-    cleaned = "".join(ch for ch in line if ch not in SEPARATOR_MARKS)
+    # str.translate, not a join over characters: a 100 MB line (a hostile or broken file)
+    # would otherwise become a list of 100 million one-character strings.
+    cleaned = line.translate(_DROP_MARKS)
     removed = len(line) - len(cleaned)
     if "\t" in cleaned:
         parts = [part.strip() for part in cleaned.split("\t")]
@@ -464,12 +473,13 @@ def _infer_sentences(
 
 
 def _assemble(
-    sentences: list[list[_Row]], tags: list[list[tuple[str, str]]], counts: _Counts
+    sentences: list[list[_Row]], tags: list[list[tuple[str, str]]], counts: _Counts, path: Path
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The rebuilt text (tokens joined by spaces, sentences by newlines) and its spans."""
+    """The rebuilt text (tokens joined by spaces, sentences by newlines) and its spans, each
+    with the line of its first token (the importer names it if it rejects the span)."""
     bioes = any(prefix in "ES" for sentence in tags for prefix, _ in sentence)
     lines: list[str] = []
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str, int]] = []
     offset = 0
     for rows, sentence_tags in zip(sentences, tags, strict=True):
         starts = []
@@ -477,10 +487,14 @@ def _assemble(
             starts.append(offset)
             offset += len(row.token) + 1  # the space after it, or the newline after the last
         for first, last, label in _entities(sentence_tags, bioes, counts):
-            found.append((starts[first], starts[last - 1] + len(rows[last - 1].token), label))
+            end = starts[last - 1] + len(rows[last - 1].token)
+            found.append((starts[first], end, label, rows[first].line))
         lines.append(" ".join(row.token for row in rows))
     text = "\n".join(lines)
-    spans = [{"start": s, "end": e, "label": label, "text": text[s:e]} for s, e, label in found]
+    spans = [
+        {"start": s, "end": e, "label": label, "text": text[s:e], "location": f"{path}:{line}"}
+        for s, e, label, line in found
+    ]
     return text, spans
 
 
@@ -508,6 +522,9 @@ def _notes(block: _Block, decoded: _Decoded, counts: _Counts, inferred: bool) ->
 def _record(
     path: Path, block: _Block, external_id: str, encoding: str
 ) -> list[SourceRecord | SourceError | SourceNote]:
+    if block.size > MAX_RECORD_BYTES:  # refused before its text is put together
+        message = f"document {external_id!r} is {too_large(block.size)}; not imported"
+        return [SourceError(f"{path}:{max(1, block.line)}", message, size=block.size)]
     decoded = _decode_tags(block)
     if decoded.error is not None:
         line, reason = decoded.error
@@ -525,7 +542,7 @@ def _record(
         sentences, tags = _infer_sentences(sentences[0], tags[0])
         inferred = len(sentences) > 1
     counts = _Counts()
-    text, spans = _assemble(sentences, tags, counts)
+    text, spans = _assemble(sentences, tags, counts, path)
     location = f"{path}:{block.line}"
     record = SourceRecord(
         location=location,
@@ -552,6 +569,7 @@ def read_conll(
             return
         # Damaged UTF-8: the documents holding a bad byte are named, the others imported.
         text, used = data.decode("utf-8", errors="surrogateescape"), "UTF-8"
+    del data  # the text is all we need: a big file is not held twice
     text = text.lstrip("\ufeff")  # a BOM the decoder kept (an explicit encoding)
     counter = 0
     for block in _blocks(text, _HAS_DOCSTART.search(text) is not None):

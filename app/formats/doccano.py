@@ -44,9 +44,9 @@ from typing import Any
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
-from app.formats.json_lines import parse_line
+from app.formats.json_lines import parse_line, split_lines
 from app.formats.native_jsonl import DOCUMENT_FIELDS
-from app.formats.records import SourceError, SourceRecord
+from app.formats.records import MAX_RECORD_BYTES, SourceError, SourceRecord
 from app.text.canonical import DecodeError, decode
 from app.text.offsets import Utf16Map
 from storage import Document, Span
@@ -158,11 +158,12 @@ def read_doccano(
         for number, raw in enumerate(data.split(b"\n"), start=1):
             yield from _decoded_line(path, name, number, raw)
         return
+    del data  # the text is all we need: a big file is not held twice
     text = text.lstrip("\ufeff")  # a BOM left by an explicit --encoding utf-8
     if _spread_over_lines(text):
         yield from _read_spread(path, name, text, used)
         return
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         yield from _read_line(path, name, number, line, used)
 
 
@@ -200,6 +201,9 @@ def _spread_over_lines(text: str) -> bool:
     position = _skip_space(text, 0)
     if not text.startswith("{", position):
         return False
+    first_line = text.find("\n", position)
+    if first_line < 0 or first_line - position > MAX_RECORD_BYTES // 4:
+        return False  # one line, or a first line so long that reading by lines must judge it
     try:
         _, end = json.JSONDecoder().raw_decode(text, position)
     except (json.JSONDecodeError, RecursionError):

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from app.formats.records import SourceError
+from app.formats.records import MAX_RECORD_BYTES, SourceError, too_large
 
 
 def parse_line(location: str, line: str, size: int) -> Any | SourceError:
     """The JSON value on ``line``, or a SourceError at ``location`` (also for nesting so
-    deep that the parser gives up)."""
+    deep that the parser gives up, and for a line too big to be one document)."""
+    if size > MAX_RECORD_BYTES:
+        return SourceError(location, f"the line is {too_large(size)}; not read", size=size)
     try:
         return json.loads(line)
     except (json.JSONDecodeError, RecursionError) as error:
         reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
         return SourceError(location, f"malformed JSON ({reason})", size=size)
+
+
+def split_lines(text: str) -> Iterator[str]:
+    """``text.split("\n")`` one line at a time: a big file is not held twice."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]

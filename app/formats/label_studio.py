@@ -238,6 +238,7 @@ def read_label_studio(
     except DecodeError as error:
         yield SourceError(str(path), str(error), size=len(data))
         return
+    del data  # the text is all we need: a big file is not held twice
     text = text.removeprefix("\ufeff")
     for chunk in _scan(text, path):
         if isinstance(chunk, SourceError):

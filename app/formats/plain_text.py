@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.formats.records import SourceError, SourceRecord
+from app.formats.records import SourceError, SourceRecord, oversized_file
 from app.text.canonical import DecodeError, decode
 
 TITLE_LIMIT = 120
@@ -14,6 +14,9 @@ TITLE_LIMIT = 120
 def read_txt(
     path: Path, external_id: str, encoding: str | None = None
 ) -> Iterator[SourceRecord | SourceError]:
+    if (error := oversized_file(path)) is not None:
+        yield error
+        return
     data = path.read_bytes()
     try:
         text, used = decode(data, encoding)

@@ -15,7 +15,7 @@ from app.formats import (
     xmi,
 )
 from app.formats.base import Format
-from app.formats.csv_table import read_csv, sniff_csv
+from app.formats.csv_table import read_csv, sniff_csv, write_csv
 from app.formats.native_jsonl import read_jsonl, sniff_jsonl, write_jsonl
 from app.formats.plain_text import read_txt
 from app.formats.records import SourceError, SourceRecord
@@ -53,8 +53,10 @@ NATIVE = (
         "csv",
         "CSV / TSV table with a text column",
         ".csv",
-        read=_read_csv,
-        sniff=sniff_csv,
+        write_csv,
+        _read_csv,
+        sniff_csv,
+        multi_layer=True,  # documents only: one table, whatever layers were chosen
         suffixes=(".csv", ".tsv"),
     ),
 )

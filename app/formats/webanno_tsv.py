@@ -46,7 +46,7 @@ from typing import Any
 
 from app.formats.atomic import atomic_directory
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
-from app.formats.records import SourceError, SourceNote, SourceRecord
+from app.formats.records import SourceError, SourceNote, SourceRecord, oversized_file
 from app.text.canonical import DecodeError, decode
 from app.text.chars import EDGE_PUNCTUATION
 from app.text.offsets import Utf16Map
@@ -519,6 +519,9 @@ def read_webanno(
     path: Path, encoding: str | None, name: str
 ) -> Iterator[SourceRecord | SourceError | SourceNote]:
     """One document per file; its id is the file's name (WebAnno TSV stores none)."""
+    if (oversized := oversized_file(path)) is not None:
+        yield oversized
+        return
     data = path.read_bytes()
     try:
         text, used = decode(data, encoding)
@@ -535,7 +538,7 @@ def read_webanno(
         external_id=name,
         text=parsed.text,
         encoding=used,
-        spans=parsed.spans,
+        spans=[{**span, "location": f"{path}:{span['line']}"} for span in parsed.spans],
         size=len(data),
     )
     for line, message in parsed.notes:
@@ -777,6 +780,7 @@ class _Body:
             end = u16.to_code_point(ann.end, round_up=True)
             span: dict[str, Any] = {"start": start, "end": end, "label": label}
             span["text"] = text[start:end]
+            span["line"] = ann.line  # where it begins, for the importer's messages
             if ann.attrs:
                 span["attrs"] = ann.attrs
             spans.append(span)

@@ -32,7 +32,7 @@ from typing import Any
 
 from app.formats.atomic import atomic_directory
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
-from app.formats.records import SourceError, SourceRecord
+from app.formats.records import SourceError, SourceRecord, leads_elsewhere, oversized_file
 from storage import Document, Label, Span
 
 LAYER_TYPE = "webanno.custom.Tawsim"
@@ -242,6 +242,9 @@ class _Rejected(Exception):
 
 def read_xmi(path: Path, encoding: str | None, name: str) -> Iterator[SourceRecord | SourceError]:
     """One record per XMI file (the type system files beside them are read with them)."""
+    if (oversized := oversized_file(path)) is not None:
+        yield oversized
+        return
     data = path.read_bytes()
     if is_typesystem(data[:4096]):
         return
@@ -463,7 +466,8 @@ def _typesystem_path(path: Path, name: str) -> Path | None:
         folders.extend(list(path.parents)[1:depth])
     candidates = [path.parent / f"{path.stem}-typesystem.xml"]
     candidates += [folder / file_name for folder in folders for file_name in TYPESYSTEM_NAMES]
-    return next((c for c in candidates if c.is_file()), None)
+    # A type system is read where it lies, never through a link to another folder.
+    return next((c for c in candidates if c.is_file() and not leads_elsewhere(c)), None)
 
 
 @lru_cache(maxsize=16)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.ui.label_editor import LabelEditor
 from app.ui.progress import progress_dialog
-from storage import ProjectError
+from storage import NotAProjectError, ProjectError
 
 if TYPE_CHECKING:
     from app.core.importing import ImportReport
@@ -60,8 +60,18 @@ def _open(window: MainWindow, path: Path) -> None:
     assert window.session is not None
     try:
         window.open_project(path, window.session.annotator.name)
+    except NotAProjectError as error:  # damaged or not a project: offer its latest backup
+        from app.ui.restore_dialog import recover_damaged
+
+        recover_damaged(window, path, str(error), window.session.annotator.name)
     except ProjectError as error:
         _message(window, "Cannot open project", str(error), error=True)
+
+
+def restore_backup(window: MainWindow) -> None:
+    from app.ui.restore_dialog import choose_and_restore
+
+    choose_and_restore(window)
 
 
 def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
@@ -144,6 +154,30 @@ def export_dialog(window: MainWindow) -> None:
         _message(window, "Export", "\n".join(report_lines(dialog.report)))
 
 
+def save_copy_as(window: MainWindow) -> None:
+    """Copy the open project to a chosen file (another disk when this one is full), then
+    offer to go on working in the copy."""
+    assert window.project is not None and window.session is not None
+    name, _ = QFileDialog.getSaveFileName(window, "Save a copy as", "", PROJECT_FILTER)
+    if not name:
+        return
+    target = Path(name) if name.endswith(".tawsim") else Path(name + ".tawsim")
+    try:
+        window.project.copy_to(target)
+    except ProjectError as error:
+        _message(window, "Save a copy", str(error), error=True)
+        return
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    text = f"Saved a copy to {target}.\n\nGo on working in the copy?"
+    ask = QMessageBox(QMessageBox.Icon.Question, "Save a copy", text, buttons, window)
+    ask.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
+    if ask.exec() == QMessageBox.StandardButton.Yes:
+        document = window.session.document
+        _open(window, target)
+        if document is not None:
+            window.show_document(document.id)
+
+
 def edit_labels(window: MainWindow) -> None:
     assert window.session is not None
     editor = LabelEditor(window.session.project, window.session.annotator.name, window)
@@ -176,6 +210,10 @@ def show_help(window: MainWindow) -> None:
         "  Tab / Shift+Tab: next / previous span",
         "  a label key with a span selected: retag it",
         "  Delete: delete the selected span · F2: edit its attributes",
+        "",
+        "Review window (Team → Review and adjudicate…; F1 there lists all its keys):",
+        "  F8 / Shift+F8: next / previous disagreement · Ctrl+1…9: accept that version",
+        "  Ctrl+Delete: reject · Ctrl+Return: adjudication done, next document",
         "",
     ]
     for name, action in window.actions_by_name.items():

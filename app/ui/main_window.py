@@ -20,17 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.setup import init_project
 from app.settings import Settings
 from app.ui.article_view import ArticleView
+from app.ui.backups import attach_backups
 from app.ui.commands import DeleteSpan, SetStatus, TagSpan, UpdateSpan
 from app.ui.document_list import DocumentList, DocumentListModel
 from app.ui.fonts import article_font, load_fonts
 from app.ui.label_bar import LabelBar
 from app.ui.menus import build_menus
+from app.ui.read_only import ReadOnlyMode
 from app.ui.session import AnnotationSession
 from app.ui.span_list import SpanList, SpanListModel, SpanUuidRole
-from storage import Project, Span, open_project
+from storage import NotAProjectError, Project, Span
 
 
 def ensure_application() -> QApplication:
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         point_size = self.settings.get("article_point_size")
         if isinstance(point_size, int) and 8 <= point_size <= 72:
             self.article_view.setFont(article_font(point_size))
+        self.read_only = ReadOnlyMode(self)  # the banner, and the guard every edit goes through
         self._build_layout()
         self._connect_widgets()
         self.session: AnnotationSession | None = None
@@ -67,7 +69,14 @@ class MainWindow(QMainWindow):
         # One group so the Edit menu's undo/redo follow whichever project is open.
         self.undo_group = QUndoGroup(self)
         self.actions_by_name = build_menus(self)
-        self.open_project(project_path, annotator)
+        self.backups = attach_backups(self)  # on open and every N minutes of activity
+        try:
+            self.open_project(project_path, annotator)
+        except NotAProjectError as error:  # damaged: offer its latest backup, else give up
+            from app.ui.restore_dialog import recover_damaged
+
+            if not recover_damaged(self, project_path, str(error), annotator):
+                raise
 
     # -- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -75,6 +84,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        column.addWidget(self.read_only.banner)
         column.addWidget(self.label_bar)
         column.addWidget(self.article_view, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -99,7 +109,8 @@ class MainWindow(QMainWindow):
 
     # -- project --------------------------------------------------------------------------
     def open_project(self, path: Path, annotator: str) -> None:
-        project = open_project(path) if path.exists() else init_project(path)
+        # With its lock; or read-only, with the reason, when someone else holds it.
+        project, read_only_reason = self.read_only.open(path, annotator)
         if self.project is not None:
             self.project.close()
         if self.session is not None:
@@ -125,6 +136,8 @@ class MainWindow(QMainWindow):
         self._remember(path, session.annotator.name)
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
+        self.read_only.project_opened(project, read_only_reason)
+        self.backups.watch(project)
         first = project.documents.next_unfinished(session.annotator.id, -1)
         first = first if first is not None else project.documents.first_id()
         if first is not None:
@@ -179,8 +192,8 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None or session.document is None:
             return
-        session.undo_stack.push(SetStatus(session, session.document.id, status))
-        if advance:
+        done = self.read_only.push(SetStatus(session, session.document.id, status))
+        if done and advance:
             self.go_to_next_unfinished()
 
     # -- tagging --------------------------------------------------------------------------
@@ -201,12 +214,12 @@ class MainWindow(QMainWindow):
             if session.duplicate_of(start, end, label_id):
                 self.statusBar().showMessage("Already tagged with this label.", 4000)
                 return
-            session.undo_stack.push(TagSpan(session, session.new_span(start, end, label_id)))
-            self.article_view.clear_selection()
+            if self.read_only.push(TagSpan(session, session.new_span(start, end, label_id))):
+                self.article_view.clear_selection()  # kept if not stored, to try again
             return
         span = session.span(session.selected_uuid)
         if span is not None and span.label != label_id:
-            session.undo_stack.push(UpdateSpan(session, span, label=label_id))
+            self.read_only.push(UpdateSpan(session, span, label=label_id))
         elif span is None:
             self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
 
@@ -216,11 +229,11 @@ class MainWindow(QMainWindow):
             return
         span = session.span(session.selected_uuid)
         if span is not None:
-            session.undo_stack.push(DeleteSpan(session, span))
+            self.read_only.push(DeleteSpan(session, span))
 
     def edit_attributes(self, span: Span, attrs: dict[str, Any]) -> None:
         assert self.session is not None
-        self.session.undo_stack.push(UpdateSpan(self.session, span, attrs=attrs))
+        self.read_only.push(UpdateSpan(self.session, span, attrs=attrs))
 
     def select_span(self, span_uuid: str) -> None:
         if self.session is not None:
@@ -311,6 +324,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.backups.stop()
         if self.project is not None:
             self.project.close()
             self.project = None

@@ -21,6 +21,27 @@ def dialogs() -> ModuleType:
     return module
 
 
+def dashboard() -> ModuleType:
+    """app.ui.agreement_dashboard, imported when Team → Agreement… first opens it."""
+    from app.ui import agreement_dashboard as module
+
+    return module
+
+
+def review() -> ModuleType:
+    """app.ui.review, imported when Team → Review and adjudicate… first opens it."""
+    from app.ui import review as module
+
+    return module
+
+
+def team() -> ModuleType:
+    """app.ui.team_dialogs, imported when File → Create work packages… or Merge… opens."""
+    from app.ui import team_dialogs as module
+
+    return module
+
+
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
 
@@ -43,6 +64,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             ("edit", "&Edit"),
             ("document", "&Document"),
             ("view", "&View"),
+            ("team", "&Team"),
             ("help", "&Help"),
         )
     }
@@ -55,6 +77,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add("file", "import", "&Import files…", lambda: dialogs().import_files(window), "Ctrl+I")
     add("file", "import_folder", "Import a &folder…", lambda: dialogs().import_folder(window))
     add("file", "export", "&Export…", lambda: dialogs().export_dialog(window), "Ctrl+E")
+    add("file", "packages", "Create &work packages…", lambda: team().create_packages(window))
+    add("file", "merge", "&Merge annotators' projects…", lambda: team().merge_projects(window))
+    add("file", "save_copy", "Save a &copy as…", lambda: dialogs().save_copy_as(window))
+    add("file", "restore_backup", "Restore a &backup…", lambda: dialogs().restore_backup(window))
     menus["file"].addSeparator()
     add("file", "quit", "&Quit", window.close, "Ctrl+Q")
 
@@ -113,6 +139,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     )
     add("view", "focus_article", "Go to &article", lambda: window.article_view.setFocus(), "Ctrl+2")
     add("view", "focus_spans", "Go to &span list", lambda: window.span_list.setFocus(), "Ctrl+3")
+
+    add("team", "agreement", "&Agreement…", lambda: dashboard().open_dashboard(window))
+    add("team", "review", "&Review and adjudicate…", lambda: review().open_for(window), "Ctrl+R")
 
     add("help", "shortcuts", "&Keyboard shortcuts", lambda: dialogs().show_help(window), "F1")
     add("help", "about", "&About Tawsim", lambda: dialogs().show_about(window))

@@ -574,7 +574,8 @@ def test_lower_case_prefix_is_repaired_and_noted(tmp_path: Path) -> None:
     ]
     # The label keeps its case: 'actor' is not ACTOR, and the importer says so.
     path, report, target = with_bad_document(tmp_path / "lower", "المرصد b-actor\n")
-    assert report.rejected == [f"{path}:8: span 1: unknown label 'actor'"]
+    # The message names the span's own line (its document starts on line 8).
+    assert report.rejected == [f"{path}:10: span 1: unknown label 'actor'"]
     assert report.unknown_labels == {"actor"}
     assert stored(target) == GOOD
 
@@ -676,7 +677,19 @@ def test_bioes_without_docstart_is_one_document_per_block(tmp_path: Path) -> Non
         (
             "plain-1",
             "المرصد السوري",
-            [{"start": 0, "end": 13, "label": "ACTOR", "text": "المرصد السوري"}],
+            [
+                {
+                    "start": 0,
+                    "end": 13,
+                    "label": "ACTOR",
+                    "text": "المرصد السوري",
+                    "location": f"{path}:1",
+                }
+            ],
         ),
-        ("plain-2", "دمشق", [{"start": 0, "end": 4, "label": "LOCATION", "text": "دمشق"}]),
+        (
+            "plain-2",
+            "دمشق",
+            [{"start": 0, "end": 4, "label": "LOCATION", "text": "دمشق", "location": f"{path}:4"}],
+        ),
     ]

@@ -12,7 +12,7 @@ import pytest
 from app.text.canonical import sha256
 from storage import DocumentRow, Project, Span, open_project, search
 from storage.documents import STATUS_FILTERS, ListQuery, NewDocument
-from storage.migrations import MIGRATIONS
+from storage.migrations import LATEST_VERSION, MIGRATIONS
 
 AddDocument = Callable[..., int]
 # Three characters or more go through the trigram index, shorter ones scan the titles.
@@ -177,7 +177,7 @@ def test_version_1_project_is_upgraded_with_a_backup(tmp_path: Path) -> None:
     conn.close()
 
     with open_project(path) as project:
-        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert project.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         indexes = {
             row[0]
             for row in project.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")

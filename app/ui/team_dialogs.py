@@ -1,0 +1,295 @@
+"""File → Create work packages… and Merge annotators' projects…: thin dialogs over app.team.
+
+Both show what happened inside the dialog (plain text: file names and Arabic titles are
+never markup), so nothing modal pops up over them; long runs show the progress dialog
+with Cancel, and a cancelled run has written nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.team import packages
+from app.team.merge import MergeCancelled, merge_file
+from app.team.packages import PackageReport, PackagingCancelled, assign
+from app.team.query import select_documents
+from app.team.report import MergeReport
+from app.ui.progress import progress_dialog
+from storage import Project, ProjectError
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+PROJECT_FILTER = "Tawsim projects (*.tawsim);;All files (*)"
+CONFLICTS_SHOWN = 50
+
+
+def _result_box(name: str) -> QPlainTextEdit:
+    box = QPlainTextEdit(objectName=name)
+    box.setReadOnly(True)
+    box.setPlaceholderText("What happened will show here.")
+    return box
+
+
+class PackageDialog(QDialog):
+    """Annotators, overlap, documents, seed and folder; a live count of the deal."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packageDialog")
+        self.setWindowTitle("Create work packages")
+        self.resize(620, 480)
+        self.project = project
+        self.report: PackageReport | None = None
+
+        self.annotators = QLineEdit(objectName="packageAnnotators")
+        self.annotators.setPlaceholderText("amal, bilal, salma")
+        self.overlap = QSpinBox(objectName="packageOverlap")
+        self.overlap.setRange(0, 100)
+        self.overlap.setSuffix(" %")
+        self.overlap.setValue(20)
+        self.overlap.setToolTip("Documents every annotator gets, so that agreement can be measured")
+        self.documents = QLineEdit(objectName="packageDocuments")
+        self.documents.setPlaceholderText(
+            "every document — or ids:1-200, status:done@amal, a title"
+        )
+        self.seed = QSpinBox(objectName="packageSeed")
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("The same seed deals the same documents to the same people")
+        self.with_spans = QCheckBox(
+            "Include each annotator's spans already in the project", objectName="packageSpans"
+        )
+        self.with_spans.setChecked(True)
+        self.folder = QLineEdit(objectName="packageFolder")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(browse)
+        self.deal = QLabel(objectName="packageDeal")
+        self.result = _result_box("packageResult")
+
+        form = QFormLayout()
+        form.addRow("Annotators", self.annotators)
+        form.addRow("Shared by all", self.overlap)
+        form.addRow("Documents", self.documents)
+        form.addRow("Seed", self.seed)
+        form.addRow("", self.with_spans)
+        form.addRow("Folder", where)
+        form.addRow("", self.deal)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setText("Create packages")
+        self.buttons.accepted.connect(self.run)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result, 1)
+        layout.addWidget(self.buttons)
+
+        self._chosen: list[int] | None = None
+        self.documents.editingFinished.connect(self._query_changed)
+        self.annotators.textChanged.connect(self._update_deal)
+        self.overlap.valueChanged.connect(self._update_deal)
+        self._query_changed()
+
+    def names(self) -> list[str]:
+        return [name.strip() for name in self.annotators.text().split(",") if name.strip()]
+
+    def _browse(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Folder for the packages")
+        if name:
+            self.folder.setText(name)
+
+    def _query_changed(self) -> None:
+        try:
+            self._chosen = select_documents(self.project, self.documents.text())
+        except ProjectError as error:
+            self._chosen = None
+            self.deal.setText(str(error))
+            return
+        self._update_deal()
+
+    def _update_deal(self) -> None:
+        """'N documents: S shared by all, then about E more each' for the current fields."""
+        if self._chosen is None:
+            return
+        names = self.names()
+        if not names:
+            self.deal.setText(f"{len(self._chosen)} documents chosen")
+            return
+        dealt = assign(self._chosen, names, overlap=self.overlap.value() / 100, seed=0)
+        sizes = [len(ids) for ids in dealt.own.values()]
+        each = str(min(sizes)) if min(sizes) == max(sizes) else f"{min(sizes)}–{max(sizes)}"
+        self.deal.setText(
+            f"{len(self._chosen)} documents: {len(dealt.shared)} shared by all,"
+            f" then {each} more for each of {len(names)} annotators"
+        )
+
+    def run(self) -> PackageReport | None:
+        folder = self.folder.text().strip()
+        if not folder:
+            self._browse()
+            folder = self.folder.text().strip()
+            if not folder:
+                return None
+        progress, report_progress = progress_dialog(self, "Creating packages…", "Work packages")
+        try:
+            self.report = packages.create_packages(
+                self.project,
+                self.names(),
+                folder,
+                overlap=self.overlap.value() / 100,
+                query=self.documents.text(),
+                seed=self.seed.value(),
+                with_spans=self.with_spans.isChecked(),
+                progress=report_progress,
+            )
+        except PackagingCancelled as cancelled:
+            self.result.setPlainText(str(cancelled))
+            return None
+        except (ProjectError, OSError) as error:
+            self.result.setPlainText(f"No packages were written: {error}")
+            return None
+        finally:
+            progress.close()
+        self.result.setPlainText(self.report.summary())
+        self.create_button.setEnabled(False)  # done: a second click would find them there
+        return self.report
+
+
+class MergeDialog(QDialog):
+    """A list of annotators' files, merged one by one; each file whole or not at all."""
+
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        on_merged: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mergeDialog")
+        self.setWindowTitle("Merge annotators' projects")
+        self.resize(680, 520)
+        self.project = project
+        self.on_merged = on_merged
+        self.reports: list[MergeReport] = []
+        self.errors: list[str] = []
+
+        self.files = QListWidget(objectName="mergeFiles")
+        add = QPushButton("Add files…")
+        add.clicked.connect(self._add_files)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove)
+        file_buttons = QHBoxLayout()
+        file_buttons.addWidget(add)
+        file_buttons.addWidget(remove)
+        file_buttons.addStretch(1)
+        self.result = _result_box("mergeResult")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.merge_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.merge_button.setText("Merge")
+        self.buttons.accepted.connect(self.run)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Annotators' project files (each merges whole, or not at all):"))
+        layout.addWidget(self.files, 1)
+        layout.addLayout(file_buttons)
+        layout.addWidget(self.result, 2)
+        layout.addWidget(self.buttons)
+        self._files_changed()
+
+    def add_paths(self, paths: list[Path]) -> None:
+        present = {self.files.item(i).text() for i in range(self.files.count())}
+        for path in paths:
+            if str(path) not in present:
+                self.files.addItem(str(path))
+                present.add(str(path))
+        self._files_changed()
+
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(i).text()) for i in range(self.files.count())]
+
+    def _add_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Annotators' projects", "", PROJECT_FILTER)
+        self.add_paths([Path(name) for name in names])
+
+    def _remove(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+        self._files_changed()
+
+    def _files_changed(self) -> None:
+        self.merge_button.setEnabled(self.files.count() > 0)
+
+    def run(self) -> list[MergeReport]:
+        lines: list[str] = []
+        merged: list[MergeReport] = []
+        for path in self.paths():
+            progress, report_progress = progress_dialog(self, f"Merging {path.name}…", "Merge")
+            try:
+                report = merge_file(self.project, path, progress=report_progress)
+            except (ProjectError, MergeCancelled, OSError) as error:
+                self.errors.append(str(error))
+                lines.append(f"NOT MERGED: {error}")
+                continue
+            finally:
+                progress.close()
+            merged.append(report)
+            lines += report.lines(limit=CONFLICTS_SHOWN)
+        self.reports += merged
+        self.result.setPlainText("\n".join(lines))
+        if any(report.changed for report in merged) and self.on_merged is not None:
+            self.on_merged()
+        return merged
+
+
+def refresh_after_merge(window: MainWindow) -> None:
+    """Show the merged project: list, labels and the open article read again.
+
+    The undo history is cleared: its commands remember spans as they were before the
+    merge, and undoing one over merged work would go wrong (the merge is in the log).
+    """
+    session = window.session
+    if session is None:
+        return
+    session.undo_stack.clear()
+    session.reload_labels()
+    window.list_model.reload()
+    if session.document is not None:
+        document_id = session.document.id
+        session.document = None  # open_document skips the document already open
+        window.show_document(document_id)
+
+
+def create_packages(window: MainWindow) -> None:
+    assert window.project is not None
+    PackageDialog(window.project, window).exec()
+
+
+def merge_projects(window: MainWindow) -> None:
+    assert window.project is not None
+    MergeDialog(window.project, window, on_merged=lambda: refresh_after_merge(window)).exec()
