@@ -249,9 +249,10 @@ def _agreement(args: argparse.Namespace) -> int:
 
 def _adjudicate(args: argparse.Namespace) -> int:
     from app.agreement.adjudication import auto_gold
+    from storage.lock import command_holder
 
     names = args.annotators.split(",") if args.annotators else None
-    with open_project(args.project) as project:
+    with open_project(args.project, holder=command_holder("adjudicate")) as project:
         report = auto_gold(project, names, quorum=args.quorum, gold=args.gold)
     print("\n".join(report.lines()))
     return 0

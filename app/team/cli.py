@@ -8,6 +8,7 @@ import sys
 from app.team.merge import merge_file
 from app.team.packages import create_packages
 from storage import ProjectError, open_project
+from storage.lock import command_holder
 
 
 def run_package(args: argparse.Namespace) -> int:
@@ -30,7 +31,8 @@ def run_merge(args: argparse.Namespace) -> int:
     """Merge each file in turn; a refused file is named and the others still merge.
     Exit status 1 when any file was refused."""
     refused = 0
-    with open_project(args.project) as project:
+    # A merge writes a lot: it takes the project's lock, refused while a window holds it.
+    with open_project(args.project, holder=command_holder("merge")) as project:
         for path in args.files:
             try:
                 report = merge_file(project, path)

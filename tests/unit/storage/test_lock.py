@@ -334,3 +334,19 @@ def test_tawsim_import_is_refused_while_the_project_is_held(
     assert _counts(path) == (0, 0)  # nothing imported, nothing logged
     assert main(["import", str(path), str(source)]) == 0
     assert not lock_path(path).exists()
+
+
+@pytest.mark.parametrize("command", ["merge", "adjudicate"])
+def test_merge_and_adjudicate_are_refused_while_the_project_is_held(
+    command: str, path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    words = [command, str(path)] + (
+        [str(tmp_path / "package.tawsim")] if command == "merge" else []
+    )
+    with open_project(path, holder="alice"):
+        assert main(words) == 2
+        assert f"{path}: in use by alice on " in capsys.readouterr().err
+    assert _counts(path) == (0, 0)
+    assert not lock_path(path).exists()
