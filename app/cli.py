@@ -117,6 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("project")
     restore.add_argument("backup", help="its path, its name (see `tawsim backups`) or 'latest'")
 
+    show = commands.add_parser("show", help="print an article with its spans marked")
+    show.add_argument("project")
+    show.add_argument("doc_id", metavar="DOC_ID", help="external id, or the document's number")
+    show.add_argument("--annotator", help="only this annotator's spans (default: all layers)")
+    show.add_argument(
+        "--bidi",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="shape and reorder Arabic for the terminal (auto: on a terminal, unless"
+        " $TAWSIM_BIDI=off)",
+    )
+
     _gui_arguments(commands.add_parser("gui", help=GUI_HELP))
     return parser
 
@@ -151,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _adjudicate(args)
         if args.command in ("backups", "restore"):
             return _backups(args)
+        if args.command == "show":
+            return _show(args)
     except ProjectError as error:
         print(f"tawsim: {error}", file=sys.stderr)
         return 2
@@ -160,6 +174,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("the project file is damaged: see `tawsim backups`", file=sys.stderr)
         return 2
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _show(args: argparse.Namespace) -> int:
+    from app.core.show import show
+
+    with open_project(args.project, read_only=True) as project:
+        show(project, args.doc_id, args.annotator, args.bidi, sys.stdout)
+    return 0
 
 
 def _init(args: argparse.Namespace) -> int:
