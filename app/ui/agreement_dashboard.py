@@ -46,6 +46,7 @@ from app.agreement.render import COLUMNS
 from app.agreement.study import AgreementCancelled, AgreementReport, compute_agreement
 from app.reports.agreement_html import PAIR_MEASURES, UNDEFINED_NOTE
 from app.reports.palette import agreement_color, count_color, text_color
+from app.ui.plain import tooltip
 from app.ui.progress import progress_dialog
 from storage import Label, Project, ProjectError
 
@@ -178,7 +179,8 @@ class HeatmapModel(QAbstractTableModel):
             return QColor("#ffffff") if role == Qt.ItemDataRole.BackgroundRole else None
         value = getattr(pair, self.measure)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{pair.a} – {pair.b}: {shown(value)} over {pair.documents} documents"
+            # Annotator names are data: shown literally, never as markup.
+            return tooltip(f"{pair.a} – {pair.b}: {shown(value)} over {pair.documents} documents")
         return _value_data(value, role)
 
     def headerData(
@@ -298,7 +300,7 @@ class DocumentsModel(QAbstractTableModel):
                 return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute | VCENTER
             return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | VCENTER
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "annotators: " + ", ".join(row.annotators)
+            return tooltip("annotators: " + ", ".join(row.annotators))
         return None
 
     def headerData(

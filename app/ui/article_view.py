@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from app.text.offsets import Utf16Map
 from app.ui.fonts import article_font
 from app.ui.highlights import HighlightPainter, Overlapping
+from app.ui.plain import tooltip
 from storage import Span
 
 EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -212,6 +213,7 @@ class ArticleView(QPlainTextEdit):
         under = self.spans_under(event.position().toPoint())
         if under:
             names = " + ".join(self.label_names.get(s.label, s.label) for s in under)
-            QToolTip.showText(event.globalPosition().toPoint(), names, self.viewport())
+            # Label names are data: shown literally, never as markup.
+            QToolTip.showText(event.globalPosition().toPoint(), tooltip(names), self.viewport())
         else:
             QToolTip.hideText()

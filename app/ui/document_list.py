@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.plain import tooltip
 from storage import DocumentRow, Project
 from storage.documents import ListQuery
 
@@ -99,7 +100,7 @@ class DocumentListModel(QAbstractTableModel):
                 return STATUS_TEXT.get(doc.status, doc.status)
             return doc.span_count
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return f"{doc.external_id} · {doc.length} characters"
+            return tooltip(f"{doc.external_id} · {doc.length} characters")  # ids are data
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and doc.status in STATUS_COLOR:
             return QColor(STATUS_COLOR[doc.status])
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.core.labels import label_keys
+from app.ui.plain import button_text, tooltip
 from storage import Label
 
 
@@ -32,8 +33,9 @@ class LabelBar(QWidget):
         for label in labels:
             keys = " / ".join(label_keys(label))
             name = label.display_name
-            button = QPushButton(f"{name}  [{keys}]" if keys else name)
-            button.setToolTip(f"{label.id} · {label.name_en or label.id}")
+            # Names are data: "&" is no shortcut marker and markup is shown as typed.
+            button = QPushButton(button_text(f"{name}  [{keys}]" if keys else name))
+            button.setToolTip(tooltip(f"{label.id} · {label.name_en or label.id}"))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep focus on the article
             button.setStyleSheet(
                 f"QPushButton {{ background: {label.color}; color: #000;"

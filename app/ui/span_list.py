@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.plain import tooltip
 from app.ui.session import AnnotationSession
 from storage import Span
 
@@ -203,12 +204,12 @@ class SpanListModel(QAbstractTableModel):
         session = self.session
         if span.uuid in session.mismatched:
             actual = session.document.text[span.start : span.end] if session.document else ""
-            return f"Stored text {span.text!r} differs from the document's {actual!r}"
+            return tooltip(f"Stored text {span.text!r} differs from the document's {actual!r}")
         if column != ATTRIBUTES_COLUMN:
             return None
         label = session.label(span.label)
         names = ", ".join(label.attributes) if label and label.attributes else "any"
-        return f"key=value; key=value  (attributes of {span.label}: {names})"
+        return tooltip(f"key=value; key=value  (attributes of {span.label}: {names})")
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != ATTRIBUTES_COLUMN:
