@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.plain import tooltip
 from storage import ProjectError
 from storage.backups import Backup, RestoreResult, list_backups, restore_backup, verify_backup
 
@@ -98,7 +99,7 @@ class RestoreDialog(QDialog):
             cells = (taken, size_text(backup.size), backup.description)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(str(backup.path))
+                item.setToolTip(tooltip(str(backup.path)))  # a folder may hold "<"
                 if column == 1:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
