@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -143,7 +144,16 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse(argv)
+    try:
+        return _run(_parse(argv))
+    except BrokenPipeError:
+        # `tawsim … | head` closed the pipe: stop quietly, and keep Python's own flush of
+        # stdout at exit from raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command in (None, "gui"):
             from app.ui.launch import launch_gui

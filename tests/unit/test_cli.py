@@ -166,3 +166,18 @@ def test_importing_the_cli_does_not_load_qt(tmp_path: Path) -> None:
     result = _run("-c", code, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`tawsim agreement P | head`: no traceback when the reader goes away."""
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "team" / "sample_annotated.jsonl"
+    project = tmp_path / "team.tawsim"
+    assert main(["import", str(project), str(fixture)]) == 0
+    command = f"{sys.executable} -m app agreement {project} | true"  # reader gone at once
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False
+    )
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
