@@ -44,7 +44,7 @@ from typing import Any
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
-from app.formats.json_lines import parse_line, split_lines
+from app.formats.json_lines import lines_that_decode, parse_line, split_lines
 from app.formats.native_jsonl import DOCUMENT_FIELDS
 from app.formats.records import MAX_RECORD_BYTES, SourceError, SourceRecord
 from app.text.canonical import DecodeError, decode
@@ -155,8 +155,11 @@ def read_doccano(
             yield SourceError(f"{path}", str(error), size=len(data))
             return
         # Damaged UTF-8: keep every line that decodes, name the ones that do not.
-        for number, raw in enumerate(data.split(b"\n"), start=1):
-            yield from _decoded_line(path, name, number, raw)
+        for item in lines_that_decode(path, data):
+            if isinstance(item, SourceError):
+                yield item
+            else:
+                yield from _read_line(path, name, item[0], item[1], "UTF-8")
         return
     del data  # the text is all we need: a big file is not held twice
     text = text.lstrip("\ufeff")  # a BOM left by an explicit --encoding utf-8
@@ -165,18 +168,6 @@ def read_doccano(
         return
     for number, line in enumerate(split_lines(text), start=1):
         yield from _read_line(path, name, number, line, used)
-
-
-def _decoded_line(
-    path: Path, name: str, number: int, raw: bytes
-) -> Iterator[SourceRecord | SourceError]:
-    try:
-        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError as error:
-        reason = f"invalid UTF-8 byte 0x{raw[error.start]:02x} at column {error.start + 1}"
-        yield SourceError(f"{path}:{number}", reason, size=len(raw) + 1)
-        return
-    yield from _read_line(path, name, number, line, "UTF-8")
 
 
 def _read_line(

@@ -8,6 +8,8 @@ from typing import Any
 
 from app.formats.records import MAX_RECORD_BYTES, SourceError, too_large
 
+NumberedLine = tuple[int, str]  # (line number from 1, the line)
+
 
 def parse_line(location: str, line: str, size: int) -> Any | SourceError:
     """The JSON value on ``line``, or a SourceError at ``location`` (also for nesting so
@@ -28,3 +30,14 @@ def split_lines(text: str) -> Iterator[str]:
         yield text[start:end]
         start = end + 1
     yield text[start:]
+
+
+def lines_that_decode(path: object, data: bytes) -> Iterator[NumberedLine | SourceError]:
+    """A file whose UTF-8 is damaged, line by line: every line that decodes, and an error
+    naming each one that does not (the good records of a damaged file are still read)."""
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            reason = f"invalid UTF-8 byte 0x{raw[error.start]:02x} at column {error.start + 1}"
+            yield SourceError(f"{path}:{number}", reason, size=len(raw) + 1)

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Omissions
-from app.formats.json_lines import parse_line
+from app.formats.json_lines import lines_that_decode, parse_line, split_lines
 from app.formats.records import SourceError, SourceRecord
 from app.text.canonical import ENCODING_NAMES, DecodeError, decode
 from storage import Document, Span
@@ -39,21 +39,12 @@ def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[SourceRecord
         yield from _read_lines_separately(path, data)
         return
     sizes = _utf8_line_sizes(data) if used in _UTF8 else iter(())
-    for number, line in enumerate(_lines(text.lstrip("\ufeff")), start=1):
+    for number, line in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
         yield from _read_line(path, number, line, used, next(sizes, None))
 
 
 # Decoded as UTF-8, a file's lines are its byte lines: their sizes need no re-encoding.
 _UTF8 = (ENCODING_NAMES["utf_8"], ENCODING_NAMES["utf_8_sig"])
-
-
-def _lines(text: str) -> Iterator[str]:
-    """``text.split("\n")`` one line at a time: a 370 MB file is not held twice over."""
-    start = 0
-    while (end := text.find("\n", start)) >= 0:
-        yield text[start:end]
-        start = end + 1
-    yield text[start:]
 
 
 def _utf8_line_sizes(data: bytes) -> Iterator[int]:
@@ -66,14 +57,11 @@ def _utf8_line_sizes(data: bytes) -> Iterator[int]:
 
 
 def _read_lines_separately(path: Path, data: bytes) -> Iterator[SourceRecord | SourceError]:
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as error:
-            reason = f"invalid UTF-8 byte 0x{raw[error.start]:02x} at column {error.start + 1}"
-            yield SourceError(f"{path}:{number}", reason, size=len(raw) + 1)
-            continue
-        yield from _read_line(path, number, line, "UTF-8")
+    for item in lines_that_decode(path, data):
+        if isinstance(item, SourceError):
+            yield item
+        else:
+            yield from _read_line(path, item[0], item[1], "UTF-8")
 
 
 def _read_line(
