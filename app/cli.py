@@ -27,6 +27,9 @@ GUI_HELP = "open the annotation window"
 def _gui_arguments(gui: argparse.ArgumentParser) -> argparse.ArgumentParser:
     gui.add_argument("project", nargs="?")
     gui.add_argument("--annotator")
+    gui.add_argument(
+        "--language", choices=("ar", "en", "system"), help="interface language (default: settings)"
+    )
     return gui
 
 
@@ -108,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
         "--without-spans", action="store_true", help="leave the annotators' own spans at home"
     )
 
+    sug = commands.add_parser("suggest", help="write every document's suggestions as a layer")
+    sug.add_argument("project")
+    sug.add_argument("--layer", default="suggestions", help="the layer (default: suggestions)")
+    sug.add_argument(
+        "--sources", default="casualties,dates,gazetteer", help="comma-separated (default: all)"
+    )
+
     merge = commands.add_parser("merge", help="merge annotators' project files back")
     merge.add_argument("project")
     merge.add_argument("files", nargs="+", metavar="FILE")
@@ -158,7 +168,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.command in (None, "gui"):
             from app.ui.launch import launch_gui
 
-            return launch_gui(getattr(args, "project", None), getattr(args, "annotator", None))
+            return launch_gui(
+                getattr(args, "project", None),
+                getattr(args, "annotator", None),
+                getattr(args, "language", None),
+            )
         if args.command == "init":
             return _init(args)
         if args.command == "import":
@@ -171,6 +185,8 @@ def _run(args: argparse.Namespace) -> int:
             return _team(args)
         if args.command == "adjudicate":
             return _adjudicate(args)
+        if args.command == "suggest":
+            return _suggest(args)
         if args.command in ("backups", "restore"):
             return _backups(args)
         if args.command == "show":
@@ -286,6 +302,17 @@ def _adjudicate(args: argparse.Namespace) -> int:
     names = args.annotators.split(",") if args.annotators else None
     with open_project(args.project, holder=command_holder("adjudicate")) as project:
         report = auto_gold(project, names, quorum=args.quorum, gold=args.gold)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from app.core.suggest_layer import write_suggestion_layer
+    from storage.lock import command_holder
+
+    sources = [word.strip() for word in args.sources.split(",") if word.strip()]
+    with open_project(args.project, holder=command_holder("suggest")) as project:
+        report = write_suggestion_layer(project, args.layer, sources)
     print("\n".join(report.lines()))
     return 0
 

@@ -21,6 +21,10 @@ RECENT_LIMIT = 10
 BACKUP_ON_OPEN = "backup_on_open"  # true / false
 BACKUP_EVERY_MINUTES = "backup_every_minutes"  # of activity; 0: no timed backups
 BACKUP_KEEP = "backup_keep"  # automatic backups kept, at least 1
+SHOW_SUGGESTIONS = "show_suggestions"  # true / false: suggestions in the article view
+# The interface language: "ar", "en", or "system" (Arabic when the system locale is Arabic)
+LANGUAGE = "language"
+LANGUAGE_CHOICES = ("ar", "en", "system")
 
 
 class Settings:
@@ -63,6 +67,11 @@ class Settings:
             keep=keep if _is_count(keep) and keep >= 1 else default.keep,
         )
 
+    def language_choice(self) -> str:
+        """The stored interface language choice; anything unknown counts as "system"."""
+        value = self._values.get(LANGUAGE, "system")
+        return value if value in LANGUAGE_CHOICES else "system"
+
     def _save(self) -> None:
         with atomic_text_writer(self.path) as stream:
             json.dump(self._values, stream, ensure_ascii=False, indent=2)
@@ -70,3 +79,10 @@ class Settings:
 
 def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def resolve_language(choice: str, system_is_arabic: bool) -> str:
+    """ "ar" or "en" for a choice of ``LANGUAGE_CHOICES`` ("system" follows the locale)."""
+    if choice in ("ar", "en"):
+        return choice
+    return "ar" if system_is_arabic else "en"

@@ -125,6 +125,20 @@ MIGRATIONS: dict[int, list[str]] = {
             PRIMARY KEY (document_id, annotator_id, start, "end", label)
         )""",
     ],
+    # Version 4: suggestions an annotator rejected (storage.suggestion_rejections), so a
+    # rejected suggestion does not come back when the document is opened again. Keyed by
+    # the annotator's layer; like gold_rejections, no reference to labels.
+    4: [
+        """CREATE TABLE suggestion_rejections (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator_id, start, "end", label)
+        )""",
+    ],
 }
 
 LATEST_VERSION = max(MIGRATIONS)

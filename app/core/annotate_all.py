@@ -158,11 +158,26 @@ def undo_annotate_all(project: Project, spans: Sequence[Span], by: str) -> int:
     return deleted
 
 
+def restore_annotate_all(project: Project, spans: Sequence[Span], by: str) -> list[Span]:
+    """Bring back, in one transaction, the spans an ``undo_annotate_all`` deleted.
+
+    Each comes back exactly as it was (same uuid and timestamps), so a redo after an undo
+    restores the very spans the first apply made; one still present is skipped.
+    """
+    restored: list[Span] = []
+    with project.transaction():
+        for span in spans:
+            if project.spans.get(span.uuid) is None:
+                restored.append(project.spans.create(span, by=by))
+    return restored
+
+
 __all__ = [
     "AnnotateAllPlan",
     "Occurrence",
     "Scope",
     "apply_annotate_all",
     "plan_annotate_all",
+    "restore_annotate_all",
     "undo_annotate_all",
 ]

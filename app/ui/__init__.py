@@ -13,9 +13,17 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 
-def create_window(project_path: str | Path, annotator: str) -> MainWindow:
-    """The main window on ``project_path`` for ``annotator``: not shown, no event loop."""
+def create_window(
+    project_path: str | Path, annotator: str, language: str | None = None
+) -> MainWindow:
+    """The main window on ``project_path`` for ``annotator``: not shown, no event loop.
+
+    ``language`` ("ar", "en", "system") is installed first; None leaves the current one."""
     from app.ui.main_window import MainWindow, ensure_application
 
-    ensure_application()
+    app = ensure_application()
+    if language is not None:
+        from app.ui.i18n import install_language
+
+        install_language(app, language)
     return MainWindow(Path(project_path), annotator)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -44,8 +45,9 @@ from PySide6.QtWidgets import (
 
 from app.agreement.render import COLUMNS
 from app.agreement.study import AgreementCancelled, AgreementReport, compute_agreement
-from app.reports.agreement_html import PAIR_MEASURES, UNDEFINED_NOTE
+from app.reports.agreement_html import PAIR_MEASURES
 from app.reports.palette import agreement_color, count_color, text_color
+from app.ui.i18n import label_name
 from app.ui.plain import tooltip
 from app.ui.progress import progress_dialog
 from storage import Label, Project, ProjectError
@@ -61,16 +63,50 @@ _ROOT = QModelIndex()
 VCENTER = Qt.AlignmentFlag.AlignVCenter
 
 
+def measure_title(key: str) -> str:
+    """A measure's name in the interface's language (the reports keep English ones)."""
+    titles = {
+        "f1_exact": QCoreApplication.translate("AgreementDashboard", "F1 exact"),
+        "f1_overlap": QCoreApplication.translate("AgreementDashboard", "F1 overlap"),
+        "cohen_kappa": QCoreApplication.translate("AgreementDashboard", "Cohen κ"),
+        "fleiss_kappa": QCoreApplication.translate("AgreementDashboard", "Fleiss κ"),
+        "alpha_nominal": QCoreApplication.translate("AgreementDashboard", "α nominal"),
+        "alpha_unitizing": QCoreApplication.translate("AgreementDashboard", "α_u"),
+    }
+    return titles.get(key, key)
+
+
+def pair_measure_title(key: str) -> str:
+    titles = {
+        "f1_exact": QCoreApplication.translate("AgreementDashboard", "F1, exact match"),
+        "f1_overlap": QCoreApplication.translate("AgreementDashboard", "F1, overlap match"),
+        "cohen_kappa": QCoreApplication.translate("AgreementDashboard", "Cohen κ (tokens)"),
+    }
+    return titles.get(key, key)
+
+
+def undefined_note() -> str:
+    return QCoreApplication.translate(
+        "AgreementDashboard",
+        "— undefined: there is nothing for the measure to compare. F1 has no spans from "
+        "either annotator; κ and α see only one category on every token (chance agreement "
+        "is then total and the formula divides by zero); Fleiss' κ and α_u also need "
+        "documents worked on by every chosen annotator. An undefined measure is shown as "
+        "such, never as 0 or 1, which would claim complete disagreement or perfect agreement.",
+    )
+
+
 def shown(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
 def label_title(labels: dict[str, Label], label_id: str, separator: str = " ") -> str:
-    """The Arabic display name and the id: "فاعل (ACTOR)", or on two lines for a column."""
+    """The display name and the id: "فاعل (ACTOR)", or on two lines for a column."""
     label = labels.get(label_id)
     if label_id == OUTSIDE:
-        return f"O{separator}(none)"
-    return f"{label.name_ar}{separator}({label_id})" if label and label.name_ar else label_id
+        return f"O{separator}" + QCoreApplication.translate("AgreementDashboard", "(none)")
+    name = label_name(label) if label else ""
+    return f"{name}{separator}({label_id})" if name and name != label_id else label_id
 
 
 def swatch(color: str) -> QIcon:
@@ -109,7 +145,7 @@ def _value_data(value: float | None, role: int) -> Any:
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
     if role == Qt.ItemDataRole.ToolTipRole:
-        return UNDEFINED_NOTE if value is None else f"{value:.4f}"
+        return undefined_note() if value is None else f"{value:.4f}"
     return None
 
 
@@ -139,10 +175,12 @@ class MeasuresModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Vertical:
-            return COLUMNS[section][1] if role == Qt.ItemDataRole.DisplayRole else None
+            return (
+                measure_title(COLUMNS[section][0]) if role == Qt.ItemDataRole.DisplayRole else None
+            )
         label_id = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return label_title(self.labels, label_id, "\n") if label_id else "overall"
+            return label_title(self.labels, label_id, "\n") if label_id else self.tr("overall")
         if role == Qt.ItemDataRole.DecorationRole and label_id in self.labels:
             return swatch(self.labels[label_id].color)
         return None
@@ -180,7 +218,11 @@ class HeatmapModel(QAbstractTableModel):
         value = getattr(pair, self.measure)
         if role == Qt.ItemDataRole.ToolTipRole:
             # Annotator names are data: shown literally, never as markup.
-            return tooltip(f"{pair.a} – {pair.b}: {shown(value)} over {pair.documents} documents")
+            return tooltip(
+                self.tr("{a} – {b}: {value} over {n} documents").format(
+                    a=pair.a, b=pair.b, value=shown(value), n=pair.documents
+                )
+            )
         return _value_data(value, role)
 
     def headerData(
@@ -300,14 +342,23 @@ class DocumentsModel(QAbstractTableModel):
                 return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute | VCENTER
             return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | VCENTER
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip("annotators: " + ", ".join(row.annotators))
+            return tooltip(self.tr("annotators: {names}").format(names=", ".join(row.annotators)))
         return None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return DOCUMENT_COLUMNS[section][0]
+            titles = (
+                self.tr("document"),
+                self.tr("title"),
+                self.tr("unmatched spans"),
+                measure_title("f1_exact"),
+                measure_title("f1_overlap"),
+                measure_title("cohen_kappa"),
+                measure_title("alpha_unitizing"),
+            )
+            return titles[section]
         return None
 
 
@@ -327,7 +378,7 @@ class AgreementDashboard(QDialog):
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Agreement")
+        self.setWindowTitle(self.tr("Agreement"))
         self.resize(980, 620)
         self.project = project
         self.labels = {label.id: label for label in project.labels.all()}
@@ -340,9 +391,9 @@ class AgreementDashboard(QDialog):
                 human = annotator.kind == "human"
                 item.setCheckState(Qt.CheckState.Checked if human else Qt.CheckState.Unchecked)
                 self.annotator_list.addItem(item)
-        self.compute_button = QPushButton("&Compute")
+        self.compute_button = QPushButton(self.tr("&Compute"))
         self.compute_button.clicked.connect(self.compute)
-        self.save_button = QPushButton("&Save report…")
+        self.save_button = QPushButton(self.tr("&Save report…"))
         self.save_button.clicked.connect(self.save_report)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -350,8 +401,8 @@ class AgreementDashboard(QDialog):
         self.measures = _table()
         self.heatmap = _table()
         self.measure_choice = QComboBox()
-        for key, title in PAIR_MEASURES:
-            self.measure_choice.addItem(title, key)
+        for key, _title in PAIR_MEASURES:
+            self.measure_choice.addItem(pair_measure_title(key), key)
         self.measure_choice.currentIndexChanged.connect(self._on_measure_chosen)
         self.confusion = _table()
         self.pair_choice = QComboBox()
@@ -372,14 +423,14 @@ class AgreementDashboard(QDialog):
         side = QWidget()
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(QLabel("Annotators"))
+        column.addWidget(QLabel(self.tr("Annotators")))
         column.addWidget(self.annotator_list, 1)
         column.addWidget(self.compute_button)
         column.addWidget(self.save_button)
-        self.tabs.addTab(self.measures, "Measures")
-        self.tabs.addTab(_with_choice(self.measure_choice, self.heatmap), "Pairs")
-        self.tabs.addTab(_with_choice(self.pair_choice, self.confusion), "Confusion")
-        self.tabs.addTab(self.documents, "Documents")
+        self.tabs.addTab(self.measures, self.tr("Measures"))
+        self.tabs.addTab(_with_choice(self.measure_choice, self.heatmap), self.tr("Pairs"))
+        self.tabs.addTab(_with_choice(self.pair_choice, self.confusion), self.tr("Confusion"))
+        self.tabs.addTab(self.documents, self.tr("Documents"))
         main = QWidget()
         right = QVBoxLayout(main)
         right.setContentsMargins(0, 0, 0, 0)
@@ -398,16 +449,18 @@ class AgreementDashboard(QDialog):
         return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
 
     def compute(self) -> AgreementReport | None:
-        dialog, report_progress = progress_dialog(self, "Computing agreement…", "Agreement")
+        dialog, report_progress = progress_dialog(
+            self, self.tr("Computing agreement…"), self.tr("Agreement")
+        )
         try:
             report = compute_agreement(
                 self.project, self.chosen_annotators(), progress=report_progress
             )
         except AgreementCancelled:
-            self.summary.setText("Agreement not computed: cancelled.")
+            self.summary.setText(self.tr("Agreement not computed: cancelled."))
             return None
         except ProjectError as error:
-            self.summary.setText(f"Cannot compute agreement: {error}")
+            self.summary.setText(self.tr("Cannot compute agreement: {reason}").format(reason=error))
             return None
         finally:
             dialog.close()
@@ -418,8 +471,10 @@ class AgreementDashboard(QDialog):
     def show_report(self, report: AgreementReport) -> None:
         self.report = report
         self.summary.setText(
-            f"{', '.join(report.annotators)} · {report.documents} documents worked on by at"
-            " least two of them · — means undefined (nothing to compare), never 0 or 1"
+            self.tr(
+                "{annotators} · {n} documents worked on by at least two of them · — means"
+                " undefined (nothing to compare), never 0 or 1"
+            ).format(annotators=", ".join(report.annotators), n=report.documents)
         )
         self.measures_model = MeasuresModel(report, self.labels)
         self.measures.setModel(self.measures_model)
@@ -459,14 +514,18 @@ class AgreementDashboard(QDialog):
         if self.report is None:
             return None
         name, _ = QFileDialog.getSaveFileName(
-            self, "Save agreement report", "agreement.html", "HTML (*.html)"
+            self, self.tr("Save agreement report"), "agreement.html", self.tr("HTML (*.html)")
         )
         if not name:
             return None
         try:
             return write_agreement_report(self.project, self.report, name)
         except OSError as error:
-            _warn(self, "Save report", f"Cannot write {name}: {error}")
+            _warn(
+                self,
+                self.tr("Save report"),
+                self.tr("Cannot write {name}: {reason}").format(name=name, reason=error),
+            )
             return None
 
 
@@ -496,7 +555,7 @@ def open_in_review(window: MainWindow, document_id: int, annotators: list[str]) 
         try:
             open_review(window, document_id, annotators)
         except ProjectError as error:
-            _warn(window, "Review", str(error))
+            _warn(window, QCoreApplication.translate("AgreementDashboard", "Review"), str(error))
         return "review"
     window.show_document(document_id)
     window.raise_()

@@ -8,7 +8,15 @@ about to draw their formats (app.ui.highlights).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPaintEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from app.text.offsets import Utf16Map
@@ -26,6 +34,7 @@ class ArticleView(QPlainTextEdit):
     spanClicked = Signal(str)  # uuid, or "" for a click on plain text
     spanStepRequested = Signal(int)  # +1 next span, -1 previous
     escapePressed = Signal()
+    textShown = Signal()  # show_text gave the view another article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +56,12 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(18)
         self.painter = HighlightPainter(self.document())
         self.label_names: dict[str, str] = {}
+        self.shown_text = ""  # the canonical text on show (never toPlainText(): §3.3)
+        # Extra selections come in two layers: find hits (app.ui.find_bar) under the
+        # selected span's outline; each setter repaints both.
+        self._find_selections: list[QTextEdit.ExtraSelection] = []
+        self._outline: list[QTextEdit.ExtraSelection] = []
+        self.context_actions: list[QAction] = []  # added to the right-click menu
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, int] = (-1, -1)  # (position, index) to cycle overlaps
         self._apply_text_option()
@@ -62,13 +77,16 @@ class ArticleView(QPlainTextEdit):
     def show_text(self, text: str, offsets: Utf16Map, overlapping: Overlapping) -> None:
         """Show ``text`` with the spans ``overlapping`` finds (asked as blocks are painted)."""
         self.setPlainText(text)  # plain text only: article text is never HTML
+        self.shown_text = text
         self._apply_text_option()
         self.painter.set_layer(offsets, overlapping)
+        self._find_selections, self._outline = [], []
         self.setExtraSelections([])
         # Moving the caret lays out its block: give it its formats first (setting formats
         # later would make Qt lay it out again).
         self.painter.format_block(self.document().firstBlock())
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.textShown.emit()
 
     def repaint_range(self, start: int, end: int) -> None:
         """The spans over [start, end) (code points) changed: repaint those characters."""
@@ -119,7 +137,8 @@ class ArticleView(QPlainTextEdit):
     def show_selected_span(self, span: Span | None) -> None:
         """Outline the selected span with a darker shade on top of its highlight."""
         if span is None:
-            self.setExtraSelections([])
+            self._outline = []
+            self.setExtraSelections(self._find_selections)
             return
         offsets = self.painter.offsets
         selection = QTextEdit.ExtraSelection()
@@ -129,12 +148,34 @@ class ArticleView(QPlainTextEdit):
         selection.cursor = cursor
         selection.format.setBackground(self.painter.color(span.label).darker(135))
         selection.format.setUnderlineStyle(selection.format.UnderlineStyle.SingleUnderline)
-        self.setExtraSelections([selection])
+        self._outline = [selection]
+        self.setExtraSelections(self._find_selections + self._outline)
         caret = QTextCursor(self.document())
         caret.setPosition(offsets.to_utf16(span.start))
         self.painter.format_block(caret.block())  # before ensureCursorVisible lays it out
         self.setTextCursor(caret)
         self.ensureCursorVisible()
+
+    def set_find_selections(self, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Paint find hits (built by app.ui.find_bar) under the selected span's outline."""
+        self._find_selections = selections
+        self.setExtraSelections(selections + self._outline)
+
+    def visible_code_points(self) -> tuple[int, int]:
+        """The code points of the blocks on screen, formatted first as paintEvent does (so
+        measuring them lays them out once, with their highlights)."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return 0, 0
+        first, last = block, block
+        y, bottom = self.contentOffset().y(), self.viewport().height()
+        while block.isValid() and y <= bottom:
+            self.painter.format_block(block)
+            y += self.blockBoundingRect(block).height()
+            last, block = block, block.next()
+        offsets = self.painter.offsets
+        end = min(last.position() + last.length(), offsets.length_utf16)
+        return offsets.to_code_point(first.position()), offsets.to_code_point(end, round_up=True)
 
     def code_point_at(self, pos: QPoint) -> int:
         u16 = self.cursorForPosition(pos).position()
@@ -207,6 +248,17 @@ class ArticleView(QPlainTextEdit):
         index = (self._last_click[1] + 1) % len(under) if self._last_click[0] == cp else 0
         self._last_click = (cp, index)
         self.spanClicked.emit(under[index].uuid)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        under = self.spans_under(event.pos())
+        if under:  # a right-click on a span selects it: the menu's actions act on it
+            self.spanClicked.emit(under[0].uuid)
+        menu = self.createStandardContextMenu(event.pos())
+        if self.context_actions:
+            menu.addSeparator()
+            menu.addActions(self.context_actions)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from storage import NotAProjectError, Project, ProjectError
 from storage.backups import Backup, BackupPolicy, take_backup
@@ -143,7 +143,8 @@ def attach_backups(window: MainWindow) -> BackupScheduler:
     def finished(backup: Backup | None) -> None:
         # A quiet note, which never hides a message that matters more (a restore's).
         if backup is not None and not window.statusBar().currentMessage():
-            window.statusBar().showMessage(f"Backed up ({backup.path.name})", 4000)
+            text = QCoreApplication.translate("Backups", "Backed up ({name})")
+            window.statusBar().showMessage(text.format(name=backup.path.name), 4000)
 
     def failed(path: str, message: str, damaged: bool) -> None:
         if damaged and window.project is not None and str(window.project.path) == path:
@@ -151,7 +152,8 @@ def attach_backups(window: MainWindow) -> BackupScheduler:
 
             recover_open_project(window, message)
         else:
-            window.statusBar().showMessage(f"No backup was taken: {message}", 15000)
+            text = QCoreApplication.translate("Backups", "No backup was taken: {reason}")
+            window.statusBar().showMessage(text.format(reason=message), 15000)
 
     scheduler.finished.connect(finished)
     scheduler.failed.connect(failed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -23,8 +23,16 @@ if TYPE_CHECKING:
     from app.core.importing import ImportReport
     from app.ui.main_window import MainWindow
 
-PROJECT_FILTER = "Tawsim projects (*.tawsim);;All files (*)"
-IMPORT_FILTER = "All files (*);;Articles (*.txt *.jsonl *.csv *.tsv *.conll *.ann *.json *.xmi)"
+
+def project_filter() -> str:
+    return QCoreApplication.translate("Dialogs", "Tawsim projects (*.tawsim);;All files (*)")
+
+
+def import_filter() -> str:
+    return QCoreApplication.translate(
+        "Dialogs",
+        "All files (*);;Articles (*.txt *.jsonl *.csv *.tsv *.conll *.ann *.json *.xmi)",
+    )
 
 
 def _message(parent: QWidget, title: str, text: str, *, error: bool = False) -> None:
@@ -38,20 +46,27 @@ def _message(parent: QWidget, title: str, text: str, *, error: bool = False) -> 
 
 def ask_annotator(parent: QWidget | None, suggestion: str = "") -> str | None:
     name, ok = QInputDialog.getText(
-        parent, "Who is annotating?", "Your name (each span is saved under it):", text=suggestion
+        parent,
+        QCoreApplication.translate("Dialogs", "Who is annotating?"),
+        QCoreApplication.translate("Dialogs", "Your name (each span is saved under it):"),
+        text=suggestion,
     )
     return name.strip() if ok and name.strip() else None
 
 
 def new_project(window: MainWindow) -> None:
-    name, _ = QFileDialog.getSaveFileName(window, "New project", "", PROJECT_FILTER)
+    name, _ = QFileDialog.getSaveFileName(
+        window, QCoreApplication.translate("Dialogs", "New project"), "", project_filter()
+    )
     if name:
         path = Path(name) if name.endswith(".tawsim") else Path(name + ".tawsim")
         _open(window, path)
 
 
 def open_project(window: MainWindow) -> None:
-    name, _ = QFileDialog.getOpenFileName(window, "Open project", "", PROJECT_FILTER)
+    name, _ = QFileDialog.getOpenFileName(
+        window, QCoreApplication.translate("Dialogs", "Open project"), "", project_filter()
+    )
     if name:
         _open(window, Path(name))
 
@@ -65,7 +80,12 @@ def _open(window: MainWindow, path: Path) -> None:
 
         recover_damaged(window, path, str(error), window.session.annotator.name)
     except ProjectError as error:
-        _message(window, "Cannot open project", str(error), error=True)
+        _message(
+            window,
+            QCoreApplication.translate("Dialogs", "Cannot open project"),
+            str(error),
+            error=True,
+        )
 
 
 def restore_backup(window: MainWindow) -> None:
@@ -80,17 +100,21 @@ def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
         action = menu.addAction(path)
         action.triggered.connect(lambda _=False, p=path: _open(window, Path(p)))
     if menu.isEmpty():
-        menu.addAction("(none yet)").setEnabled(False)
+        menu.addAction(QCoreApplication.translate("Dialogs", "(none yet)")).setEnabled(False)
 
 
 def import_files(window: MainWindow) -> None:
-    names, _ = QFileDialog.getOpenFileNames(window, "Import", "", IMPORT_FILTER)
+    names, _ = QFileDialog.getOpenFileNames(
+        window, QCoreApplication.translate("Dialogs", "Import"), "", import_filter()
+    )
     if names:
         open_import_dialog(window, [Path(n) for n in names])
 
 
 def import_folder(window: MainWindow) -> None:
-    name = QFileDialog.getExistingDirectory(window, "Import a folder")
+    name = QFileDialog.getExistingDirectory(
+        window, QCoreApplication.translate("Dialogs", "Import a folder")
+    )
     if name:
         open_import_dialog(window, [Path(name)])
 
@@ -113,7 +137,11 @@ def run_import(window: MainWindow, paths: list[Path]) -> ImportReport | None:
     from app.core.importing import import_paths
 
     assert window.project is not None and window.session is not None
-    progress, report_progress = progress_dialog(window, "Importing…", "Import")
+    progress, report_progress = progress_dialog(
+        window,
+        QCoreApplication.translate("Dialogs", "Importing…"),
+        QCoreApplication.translate("Dialogs", "Import"),
+    )
 
     report = import_paths(
         window.project,
@@ -135,11 +163,21 @@ def after_import(window: MainWindow, report: ImportReport) -> None:
         first = window.project.documents.first_id()
         if first is not None:
             window.show_document(first)
-    lines = [report.summary()]
-    lines += [f"rejected: {m}" for m in report.rejected[:30]]
+    # The summary and the reasons come from the Qt-free importer, in English.
+    lines = [
+        QCoreApplication.translate("Dialogs", "Import finished: {summary}").format(
+            summary=report.summary()
+        )
+    ]
+    lines += [
+        QCoreApplication.translate("Dialogs", "rejected: {reason}").format(reason=m)
+        for m in report.rejected[:30]
+    ]
     if len(report.rejected) > 30:
-        lines.append(f"… and {len(report.rejected) - 30} more")
-    _message(window, "Import", "\n".join(lines), error=bool(report.rejected))
+        more = len(report.rejected) - 30
+        lines.append(QCoreApplication.translate("Dialogs", "… and {n} more").format(n=more))
+    title = QCoreApplication.translate("Dialogs", "Import")
+    _message(window, title, "\n".join(lines), error=bool(report.rejected))
 
 
 def export_dialog(window: MainWindow) -> None:
@@ -149,27 +187,35 @@ def export_dialog(window: MainWindow) -> None:
     dialog = ExportDialog(window.project, window.session.annotator.name, window)
     accepted = dialog.exec() == ExportDialog.DialogCode.Accepted
     if dialog.error:
-        _message(window, "Export", dialog.error, error=True)
+        _message(window, QCoreApplication.translate("Dialogs", "Export"), dialog.error, error=True)
     elif accepted and dialog.report is not None:
-        _message(window, "Export", "\n".join(report_lines(dialog.report)))
+        title = QCoreApplication.translate("Dialogs", "Export")
+        _message(window, title, "\n".join(report_lines(dialog.report)))
 
 
 def save_copy_as(window: MainWindow) -> None:
     """Copy the open project to a chosen file (another disk when this one is full), then
     offer to go on working in the copy."""
     assert window.project is not None and window.session is not None
-    name, _ = QFileDialog.getSaveFileName(window, "Save a copy as", "", PROJECT_FILTER)
+    name, _ = QFileDialog.getSaveFileName(
+        window, QCoreApplication.translate("Dialogs", "Save a copy as"), "", project_filter()
+    )
     if not name:
         return
     target = Path(name) if name.endswith(".tawsim") else Path(name + ".tawsim")
     try:
         window.project.copy_to(target)
     except ProjectError as error:
-        _message(window, "Save a copy", str(error), error=True)
+        _message(
+            window, QCoreApplication.translate("Dialogs", "Save a copy"), str(error), error=True
+        )
         return
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-    text = f"Saved a copy to {target}.\n\nGo on working in the copy?"
-    ask = QMessageBox(QMessageBox.Icon.Question, "Save a copy", text, buttons, window)
+    text = QCoreApplication.translate(
+        "Dialogs", "Saved a copy to {path}.\n\nGo on working in the copy?"
+    ).format(path=target)
+    title = QCoreApplication.translate("Dialogs", "Save a copy")
+    ask = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, window)
     ask.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
     if ask.exec() == QMessageBox.StandardButton.Yes:
         document = window.session.document
@@ -202,31 +248,54 @@ def zoom(window: MainWindow, step: int) -> None:
 
 def show_help(window: MainWindow) -> None:
     lines = [
-        "Tagging (in the article):",
-        "  select text with the mouse or Shift+arrows, then press a label key",
-        "  1–4 or the label's letter: tag the selection (snapped to whole words)",
-        "  Alt + label key: tag exactly the selected characters",
-        "  click a highlight: select that span (click again to reach an overlapped one)",
-        "  Tab / Shift+Tab: next / previous span",
-        "  a label key with a span selected: retag it",
-        "  Delete: delete the selected span · F2: edit its attributes",
+        QCoreApplication.translate("Dialogs", "Tagging (in the article):"),
+        QCoreApplication.translate(
+            "Dialogs", "  select text with the mouse or Shift+arrows, then press a label key"
+        ),
+        QCoreApplication.translate(
+            "Dialogs", "  1–4 or the label's letter: tag the selection (snapped to whole words)"
+        ),
+        QCoreApplication.translate(
+            "Dialogs", "  Alt + label key: tag exactly the selected characters"
+        ),
+        QCoreApplication.translate(
+            "Dialogs",
+            "  click a highlight: select that span (click again to reach an overlapped one)",
+        ),
+        QCoreApplication.translate("Dialogs", "  Tab / Shift+Tab: next / previous span"),
+        QCoreApplication.translate("Dialogs", "  a label key with a span selected: retag it"),
+        QCoreApplication.translate(
+            "Dialogs", "  Delete: delete the selected span · F2: edit its attributes"
+        ),
         "",
-        "Review window (Team → Review and adjudicate…; F1 there lists all its keys):",
-        "  F8 / Shift+F8: next / previous disagreement · Ctrl+1…9: accept that version",
-        "  Ctrl+Delete: reject · Ctrl+Return: adjudication done, next document",
+        QCoreApplication.translate(
+            "Dialogs",
+            "Review window (Team → Review and adjudicate…; F1 there lists all its keys):",
+        ),
+        QCoreApplication.translate(
+            "Dialogs",
+            "  F8 / Shift+F8: next / previous disagreement · Ctrl+1…9: accept that version",
+        ),
+        QCoreApplication.translate(
+            "Dialogs", "  Ctrl+Delete: reject · Ctrl+Return: adjudication done, next document"
+        ),
         "",
     ]
     for name, action in window.actions_by_name.items():
         keys = ", ".join(k.toString() for k in action.shortcuts())
         if keys and name not in ("delete",):
             lines.append(f"  {keys}: {action.text().replace('&', '')}")
-    _message(window, "Keyboard shortcuts", "\n".join(lines))
+    title = QCoreApplication.translate("Dialogs", "Keyboard shortcuts")
+    _message(window, title, "\n".join(lines))
 
 
 def show_about(window: MainWindow) -> None:
     _message(
         window,
-        "About Tawsim",
-        f"Tawsim {__version__} — offline annotation of Arabic news.\n"
-        "Every action is saved the moment you make it.",
+        QCoreApplication.translate("Dialogs", "About Tawsim"),
+        QCoreApplication.translate(
+            "Dialogs",
+            "Tawsim {version} — offline annotation of Arabic news.\nEvery action is saved"
+            " the moment you make it.",
+        ).format(version=__version__),
     )

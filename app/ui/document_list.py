@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.i18n import status_name
 from app.ui.plain import tooltip
 from storage import DocumentRow, Project
 from storage.documents import ListQuery
@@ -37,9 +38,8 @@ PAGE_SIZE = 200
 PAGES_KEPT = 64
 DocumentIdRole = Qt.ItemDataRole.UserRole + 1
 
-STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_COLOR = {"done": "#2e7d32", "skipped": "#9e9e9e", "in_progress": "#ef6c00"}
-COLUMNS = ("Title", "Status", "Spans")
+COLUMNS = ("Title", "Status", "Spans")  # in English; headerData translates them
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -70,7 +70,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return (self.tr("Title"), self.tr("Status"), self.tr("Spans"))[section]
         return None
 
     def row_at(self, row: int) -> DocumentRow | None:
@@ -97,10 +97,11 @@ class DocumentListModel(QAbstractTableModel):
             if column == 0:
                 return doc.title or doc.external_id
             if column == 1:
-                return STATUS_TEXT.get(doc.status, doc.status)
+                return status_name(doc.status)
             return doc.span_count
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return tooltip(f"{doc.external_id} · {doc.length} characters")  # ids are data
+            text = self.tr("{id} · {n} characters").format(id=doc.external_id, n=doc.length)
+            return tooltip(text)  # ids are data
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and doc.status in STATUS_COLOR:
             return QColor(STATUS_COLOR[doc.status])
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -144,16 +145,16 @@ class DocumentList(QWidget):
         self.model: DocumentListModel | None = None
         self.status_filter = QComboBox()
         for key, text in (
-            ("all", "All documents"),
-            ("unfinished", "Unfinished"),
-            ("new", "New"),
-            ("in_progress", "In progress"),
-            ("done", "Done"),
-            ("skipped", "Skipped"),
+            ("all", self.tr("All documents")),
+            ("unfinished", self.tr("Unfinished")),
+            ("new", self.tr("New")),
+            ("in_progress", self.tr("In progress")),
+            ("done", self.tr("Done")),
+            ("skipped", self.tr("Skipped")),
         ):
             self.status_filter.addItem(text, key)
         self.text_filter = QLineEdit()
-        self.text_filter.setPlaceholderText("Filter by title or id…")
+        self.text_filter.setPlaceholderText(self.tr("Filter by title or id…"))
         self.text_filter.setClearButtonEnabled(True)
         self.table = QTableView()
         self.table.setObjectName("documentList")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +33,7 @@ class ExportDialog(QDialog):
     def __init__(self, project: Project, annotator: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export")
+        self.setWindowTitle(self.tr("Export"))
         self.project = project
         self.report: ExportReport | None = None
         self.error = ""  # why the export did not happen, when it did not
@@ -41,41 +42,45 @@ class ExportDialog(QDialog):
         for fmt in export_formats():
             self.format.addItem(fmt.title, fmt.name)
         self.layer = QComboBox(objectName="exportLayer")
-        self.layer.addItem("Every layer", EVERY_LAYER)
+        self.layer.addItem(self.tr("Every layer"), EVERY_LAYER)
         for person in project.annotators():
             if person.kind == "human":
-                self.layer.addItem(f"Annotator: {person.name}", person.name)
+                self.layer.addItem(
+                    self.tr("Annotator: {name}").format(name=person.name), person.name
+                )
             elif person.kind == "gold":
-                self.layer.addItem(f"Gold standard ({person.name})", GOLD)
+                self.layer.addItem(self.tr("Gold standard ({name})").format(name=person.name), GOLD)
         mine = self.layer.findData(annotator)
         self.layer.setCurrentIndex(mine if mine >= 0 else 0)
-        self.only_done = QCheckBox("Only documents marked done", objectName="exportOnlyDone")
-        self.tab = QCheckBox("Separate token and tag with a TAB", objectName="exportTab")
+        self.only_done = QCheckBox(
+            self.tr("Only documents marked done"), objectName="exportOnlyDone"
+        )
+        self.tab = QCheckBox(self.tr("Separate token and tag with a TAB"), objectName="exportTab")
         self.offsets = QComboBox(objectName="exportOffsets")
-        self.offsets.addItem("UTF-16 units (what doccano counts)", "utf16")
-        self.offsets.addItem("Code points", "codepoint")
+        self.offsets.addItem(self.tr("UTF-16 units (what doccano counts)"), "utf16")
+        self.offsets.addItem(self.tr("Code points"), "codepoint")
         self.variant = QComboBox(objectName="exportVariant")
         self.variant.addItem('"label": [[start, end, label]]', "label")
         self.variant.addItem('"entities": [{…}]', "entities")
         self.destination = QLineEdit(objectName="exportDestination")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
         where.addWidget(self.destination, 1)
         where.addWidget(browse)
 
         form = QFormLayout()
-        form.addRow("Format", self.format)
-        form.addRow("Layer", self.layer)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Layer"), self.layer)
         form.addRow("", self.only_done)
         form.addRow("CoNLL", self.tab)
-        form.addRow("doccano offsets", self.offsets)
-        form.addRow("doccano shape", self.variant)
-        form.addRow("Save to", where)
+        form.addRow(self.tr("doccano offsets"), self.offsets)
+        form.addRow(self.tr("doccano shape"), self.variant)
+        form.addRow(self.tr("Save to"), where)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Export"))
         buttons.accepted.connect(self._export)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -110,13 +115,12 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if self.writes_folder():
-            name = QFileDialog.getSaveFileName(self, "Export into a new folder", "", "Folder (*)")[
-                0
-            ]
+            title, folders = self.tr("Export into a new folder"), self.tr("Folder (*)")
+            name = QFileDialog.getSaveFileName(self, title, "", folders)[0]
         else:
             ext = self.chosen_format().extension
             name = QFileDialog.getSaveFileName(
-                self, "Export to", "", f"{self.chosen_format().title} (*{ext})"
+                self, self.tr("Export to"), "", f"{self.chosen_format().title} (*{ext})"
             )[0]
         if name:
             self.destination.setText(self._suggested(Path(name)).as_posix())
@@ -136,7 +140,7 @@ class ExportDialog(QDialog):
             if not text:
                 return
         layer = self.layer.currentData()
-        progress, report_progress = progress_dialog(self, "Exporting…", "Export")
+        progress, report_progress = progress_dialog(self, self.tr("Exporting…"), self.tr("Export"))
 
         try:
             self.report = export(
@@ -151,12 +155,13 @@ class ExportDialog(QDialog):
             )
         except ExportCancelled:
             progress.close()
-            self.error = "Export cancelled: nothing was written."
+            self.error = self.tr("Export cancelled: nothing was written.")
             self.reject()
             return
         except (ProjectError, OSError) as error:
             progress.close()
-            self.error = f"Export failed: {error}"
+            # The reason comes from the Qt-free exporter, in English.
+            self.error = self.tr("Export failed: {reason}").format(reason=error)
             self.reject()
             return
         progress.close()
@@ -164,8 +169,20 @@ class ExportDialog(QDialog):
 
 
 def report_lines(report: ExportReport, limit: int = 20) -> list[str]:
-    lines = [report.summary()]
-    lines += [f"left out: {m}" for m in report.omitted[:limit]]
+    # The summary and the reasons come from the Qt-free exporter, in English.
+    lines = [
+        QCoreApplication.translate("ExportDialog", "Export finished: {summary}").format(
+            summary=report.summary()
+        )
+    ]
+    lines += [
+        QCoreApplication.translate("ExportDialog", "left out: {reason}").format(reason=m)
+        for m in report.omitted[:limit]
+    ]
     if len(report.omitted) > limit:
-        lines.append(f"… and {len(report.omitted) - limit} more (see {report.report_path})")
+        lines.append(
+            QCoreApplication.translate("ExportDialog", "… and {n} more (see {path})").format(
+                n=len(report.omitted) - limit, path=report.report_path
+            )
+        )
     return lines

@@ -19,12 +19,15 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
+from app.assist.suggestion import Suggestion
 from app.text.offsets import Utf16Map
 from storage import Span
 
 Segment = tuple[int, int, tuple[Span, ...]]
 # The spans that overlap [start, end) (code points): AnnotationSession.overlapping.
 Overlapping = Callable[[int, int], Sequence[Span]]
+# The suggestions shown over [start, end) (app.ui.suggestions): never overlapping a span.
+ShownSuggestions = Callable[[int, int], Sequence[Suggestion]]
 
 
 def segments(spans: Sequence[Span], start: int, end: int) -> list[Segment]:
@@ -59,6 +62,10 @@ def _no_spans(start: int, end: int) -> Sequence[Span]:
     return ()
 
 
+def no_suggestions(start: int, end: int) -> Sequence[Suggestion]:
+    return ()
+
+
 class HighlightPainter:
     """Keeps the highlight formats of a QTextDocument's blocks, converting positions
     through one Utf16Map."""
@@ -69,6 +76,8 @@ class HighlightPainter:
         self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
         self.offsets = Utf16Map("")
         self.overlapping: Overlapping = _no_spans
+        self.suggestions: ShownSuggestions = no_suggestions
+        self._suggestion_formats: dict[str, QTextCharFormat] = {}
         self._current: set[int] = set()  # block numbers whose formats are up to date
         self._formatted: set[int] = set()  # block numbers whose layout holds formats
 
@@ -82,6 +91,7 @@ class HighlightPainter:
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = {label: QColor(color) for label, color in colors.items()}
         self._formats.clear()
+        self._suggestion_formats.clear()
         self._current.clear()
 
     def invalidate(self, start: int, end: int) -> None:
@@ -125,7 +135,25 @@ class HighlightPainter:
             fmt_range.length = offsets.to_utf16(e) - first
             fmt_range.format = self._format(covering)
             ranges.append(fmt_range)
+        # Suggestions: a dashed underline in the label's colour, no background, so they
+        # never look like spans. They never overlap a span, so the ranges stay disjoint.
+        for suggestion in self.suggestions(start, end):
+            first = offsets.to_utf16(max(suggestion.start, start))
+            fmt_range = QTextLayout.FormatRange()
+            fmt_range.start = first - base
+            fmt_range.length = offsets.to_utf16(min(suggestion.end, end)) - first
+            fmt_range.format = self._suggestion_format(suggestion.label)
+            ranges.append(fmt_range)
         return ranges
+
+    def _suggestion_format(self, label: str) -> QTextCharFormat:
+        fmt = self._suggestion_formats.get(label)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(self.color(label).darker(140))  # pastel colours are faint
+            self._suggestion_formats[label] = fmt
+        return fmt
 
     def _format(self, covering: Iterable[Span]) -> QTextCharFormat:
         labels = tuple(span.label for span in covering)

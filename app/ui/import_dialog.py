@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +43,7 @@ class ImportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
-        self.setWindowTitle("Import")
+        self.setWindowTitle(self.tr("Import"))
         self.resize(640, 520)
         self.project = project
         self.report: ImportReport | None = None
@@ -50,11 +51,11 @@ class ImportDialog(QDialog):
         self.error = ""
 
         self.sources = QListWidget(objectName="importSources")
-        add_files = QPushButton("Add files…")
+        add_files = QPushButton(self.tr("Add files…"))
         add_files.clicked.connect(self._add_files)
-        add_folder = QPushButton("Add a folder…")
+        add_folder = QPushButton(self.tr("Add a folder…"))
         add_folder.clicked.connect(self._add_folder)
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self._remove)
         source_buttons = QHBoxLayout()
         for button in (add_files, add_folder, remove):
@@ -62,33 +63,38 @@ class ImportDialog(QDialog):
         source_buttons.addStretch(1)
 
         self.format = QComboBox(objectName="importFormat")
-        self.format.addItem("Recognize each file's format", "auto")
+        self.format.addItem(self.tr("Recognize each file's format"), "auto")
         for fmt in import_formats():
             self.format.addItem(fmt.title, fmt.name)
         self.annotator = QLineEdit(annotator, objectName="importAnnotator")
-        self.annotator.setToolTip("Layer for spans whose file does not name their annotator")
+        self.annotator.setToolTip(
+            self.tr("Layer for spans whose file does not name their annotator")
+        )
         self.create_labels = QCheckBox(
-            "Create labels this project does not have", objectName="importCreateLabels"
+            self.tr("Create labels this project does not have"), objectName="importCreateLabels"
         )
         self.suggestions = QCheckBox(
-            "Import spans as suggestions (to accept or reject)", objectName="importSuggestions"
+            self.tr("Import spans as suggestions (to accept or reject)"),
+            objectName="importSuggestions",
         )
         form = QFormLayout()
-        form.addRow("Format", self.format)
-        form.addRow("Annotator", self.annotator)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Annotator"), self.annotator)
         form.addRow("", self.create_labels)
         form.addRow("", self.suggestions)
 
         self.summary = QPlainTextEdit(objectName="importPreview")
         self.summary.setReadOnly(True)  # plain text: file names and content are never markup
-        self.summary.setPlaceholderText("Add files, then Preview to see what will be imported.")
-        self.preview_button = QPushButton("Preview", objectName="importPreviewButton")
+        self.summary.setPlaceholderText(
+            self.tr("Add files, then Preview to see what will be imported.")
+        )
+        self.preview_button = QPushButton(self.tr("Preview"), objectName="importPreviewButton")
         self.preview_button.clicked.connect(self.run_preview)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Import")
+        self.import_button.setText(self.tr("Import"))
         self.buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.run_import)
         self.buttons.rejected.connect(self.reject)
@@ -121,11 +127,13 @@ class ImportDialog(QDialog):
         self._settings_changed()
 
     def _add_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Import files", "", "All files (*)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Import files"), "", self.tr("All files (*)")
+        )
         self.add_paths([Path(n) for n in names])
 
     def _add_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Import a folder")
+        name = QFileDialog.getExistingDirectory(self, self.tr("Import a folder"))
         if name:
             self.add_paths([Path(name)])
 
@@ -140,7 +148,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.preview_button.setEnabled(bool(self.paths()))
         if self.summary.toPlainText():
-            self.summary.setPlainText("Settings changed: Preview again before importing.")
+            self.summary.setPlainText(self.tr("Settings changed: Preview again before importing."))
 
     def _options(self) -> dict[str, Any]:
         return {
@@ -153,12 +161,12 @@ class ImportDialog(QDialog):
     # --- preview and import --------------------------------------------------------------
 
     def run_preview(self) -> ImportPreview | None:
-        progress, report = self._progress("Checking…")
+        progress, report = self._progress(self.tr("Checking…"))
         try:
             preview = preview_import(self.project, self.paths(), progress=report, **self._options())
         except ProjectError as error:
             progress.close()
-            self.summary.setPlainText(f"Cannot import: {error}")
+            self.summary.setPlainText(self.tr("Cannot import: {reason}").format(reason=error))
             return None
         progress.close()
         self.preview = preview
@@ -171,7 +179,7 @@ class ImportDialog(QDialog):
     def run_import(self) -> None:
         if self.preview is None:
             return
-        progress, report = self._progress("Importing…")
+        progress, report = self._progress(self.tr("Importing…"))
         try:
             self.report = import_paths(
                 self.project, self.paths(), progress=report, **self._options()
@@ -187,25 +195,49 @@ class ImportDialog(QDialog):
 
 def preview_lines(preview: ImportPreview) -> list[str]:
     files = ", ".join(f"{count} {name}" for name, count in sorted(preview.files.items()))
+    none = QCoreApplication.translate("ImportDialog", "none found")
     lines = [
-        f"Files: {files or 'none found'}",
-        f"New documents: {preview.documents}",
-        f"Already in the project (spans merged): {preview.duplicates}",
-        f"Spans: {preview.spans}",
+        QCoreApplication.translate("ImportDialog", "Files: {files}").format(files=files or none),
+        QCoreApplication.translate("ImportDialog", "New documents: {n}").format(
+            n=preview.documents
+        ),
+        QCoreApplication.translate(
+            "ImportDialog", "Already in the project (spans merged): {n}"
+        ).format(n=preview.duplicates),
+        QCoreApplication.translate("ImportDialog", "Spans: {n}").format(n=preview.spans),
     ]
     for label, count in sorted(preview.spans_per_label.items()):
         lines.append(f"    {label}: {count}")
     if preview.layers:
         layers = ", ".join(f"{name} ({count})" for name, count in sorted(preview.layers.items()))
-        lines.append(f"Layers: {layers}")
+        lines.append(
+            QCoreApplication.translate("ImportDialog", "Layers: {layers}").format(layers=layers)
+        )
     if preview.unknown_labels:
         names = ", ".join(sorted(preview.unknown_labels))
-        lines.append(f"Unknown labels: {names} (tick “Create labels” to add them)")
+        lines.append(
+            QCoreApplication.translate(
+                "ImportDialog", "Unknown labels: {names} (tick “Create labels” to add them)"
+            ).format(names=names)
+        )
     if preview.cancelled:
-        lines.append("Preview cancelled: the figures above cover only part of the input.")
-    lines.append(f"Problems: {len(preview.problems)}")
+        lines.append(
+            QCoreApplication.translate(
+                "ImportDialog", "Preview cancelled: the figures above cover only part of the input."
+            )
+        )
+    lines.append(
+        QCoreApplication.translate("ImportDialog", "Problems: {n}").format(n=len(preview.problems))
+    )
     lines += [f"    {p}" for p in preview.problems[:PROBLEMS_SHOWN]]
     if len(preview.problems) > PROBLEMS_SHOWN:
-        lines.append(f"    … and {len(preview.problems) - PROBLEMS_SHOWN} more")
-    lines += [f"Note: {n}" for n in preview.notes[:PROBLEMS_SHOWN]]
+        more = len(preview.problems) - PROBLEMS_SHOWN
+        lines.append(
+            "    " + QCoreApplication.translate("ImportDialog", "… and {n} more").format(n=more)
+        )
+    # Problems and notes come from the Qt-free readers, in English.
+    lines += [
+        QCoreApplication.translate("ImportDialog", "Note: {note}").format(note=n)
+        for n in preview.notes[:PROBLEMS_SHOWN]
+    ]
     return lines

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.core.labels import label_keys
+from app.ui.i18n import label_name
 from app.ui.plain import button_text, tooltip
 from storage import Label
 
@@ -27,15 +28,15 @@ class LabelBar(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()
-        hint = QLabel("Tag:")
+        hint = QLabel(self.tr("Tag:"))
         hint.setTextFormat(Qt.TextFormat.PlainText)
         self._layout.addWidget(hint)
         for label in labels:
             keys = " / ".join(label_keys(label))
-            name = label.display_name
+            name = label_name(label)
             # Names are data: "&" is no shortcut marker and markup is shown as typed.
             button = QPushButton(button_text(f"{name}  [{keys}]" if keys else name))
-            button.setToolTip(tooltip(f"{label.id} · {label.name_en or label.id}"))
+            button.setToolTip(tooltip(f"{label.id} · {name}"))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep focus on the article
             button.setStyleSheet(
                 f"QPushButton {{ background: {label.color}; color: #000;"

@@ -20,24 +20,33 @@ from PySide6.QtWidgets import (
 from app.core.labels import PALETTE
 from storage import Label, Project, ProjectError
 
-COLUMNS = ("Id", "Arabic name", "English name", "Colour", "Keys", "Attributes")
+COLUMNS = ("Id", "Arabic name", "English name", "Colour", "Keys", "Attributes")  # in English
 ID, NAME_AR, NAME_EN, COLOR, KEYS, ATTRIBUTES = range(len(COLUMNS))
 
 
 class LabelEditor(QDialog):
     def __init__(self, project: Project, by: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Labels")
+        self.setWindowTitle(self.tr("Labels"))
         self.resize(760, 320)
         self.project = project
         self.by = by
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Id"),
+                self.tr("Arabic name"),
+                self.tr("English name"),
+                self.tr("Colour"),
+                self.tr("Keys"),
+                self.tr("Attributes"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._pick_color)
         for label in project.labels.all():
             self._add_row(label, existing=True)
-        add = QPushButton("Add label")
+        add = QPushButton(self.tr("Add label"))
         add.clicked.connect(self._new_label)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -67,7 +76,7 @@ class LabelEditor(QDialog):
             if column == COLOR:
                 item.setBackground(QColor(value))
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                item.setToolTip("Double-click to choose a colour")
+                item.setToolTip(self.tr("Double-click to choose a colour"))
             self.table.setItem(row, column, item)
 
     def _new_label(self) -> None:
@@ -82,7 +91,7 @@ class LabelEditor(QDialog):
             return
         item = self.table.item(row, COLOR)
         assert item is not None
-        chosen = QColorDialog.getColor(QColor(item.text()), self, "Label colour")
+        chosen = QColorDialog.getColor(QColor(item.text()), self, self.tr("Label colour"))
         if chosen.isValid():
             item.setText(chosen.name())
             item.setBackground(chosen)
@@ -113,14 +122,14 @@ class LabelEditor(QDialog):
         labels = self.labels()
         ids = [label.id for label in labels]
         if len(set(ids)) != len(ids):
-            QMessageBox.warning(self, "Labels", "Two labels have the same id.")
+            QMessageBox.warning(self, self.tr("Labels"), self.tr("Two labels have the same id."))
             return
         try:
             with self.project.transaction():
                 for label in labels:
                     self.project.labels.save(label, by=self.by)
         except ProjectError as error:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Labels", str(error), parent=self)
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Labels"), str(error), parent=self)
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.exec()
             return

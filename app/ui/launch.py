@@ -43,11 +43,11 @@ def display_problem() -> str | None:
     return None
 
 
-def launch_gui(project: str | None, annotator: str | None) -> int:
+def launch_gui(project: str | None, annotator: str | None, language: str | None = None) -> int:
     problem = display_problem()
     if problem:
         print(f"tawsim: {problem}", file=sys.stderr)
         return 2
     from app.ui.startup import run
 
-    return run(Path(project) if project else None, annotator)
+    return run(Path(project) if project else None, annotator, language)

@@ -25,12 +25,15 @@ from app.ui.article_view import ArticleView
 from app.ui.backups import attach_backups
 from app.ui.commands import DeleteSpan, SetStatus, TagSpan, UpdateSpan
 from app.ui.document_list import DocumentList, DocumentListModel
+from app.ui.find_bar import FindBar
 from app.ui.fonts import article_font, load_fonts
+from app.ui.i18n import label_name, status_name
 from app.ui.label_bar import LabelBar
 from app.ui.menus import build_menus
 from app.ui.read_only import ReadOnlyMode
 from app.ui.session import AnnotationSession
 from app.ui.span_list import SpanList, SpanListModel, SpanUuidRole
+from app.ui.suggestions import SuggestionOverlay
 from storage import NotAProjectError, Project, Span
 
 
@@ -49,6 +52,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.resize(1280, 800)
         self.article_view = ArticleView()
+        self.find_bar = FindBar(self.article_view)  # Ctrl+F, under the article
         self.label_bar = LabelBar()
         self.document_list = DocumentList()
         self.span_list = SpanList()
@@ -69,6 +73,8 @@ class MainWindow(QMainWindow):
         # One group so the Edit menu's undo/redo follow whichever project is open.
         self.undo_group = QUndoGroup(self)
         self.actions_by_name = build_menus(self)
+        self.suggestions = SuggestionOverlay(self)  # before the first document is shown
+        self.suggestions.bind_actions(self.actions_by_name)
         self.backups = attach_backups(self)  # on open and every N minutes of activity
         try:
             self.open_project(project_path, annotator)
@@ -87,6 +93,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.read_only.banner)
         column.addWidget(self.label_bar)
         column.addWidget(self.article_view, 1)
+        column.addWidget(self.find_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.document_list)
         splitter.addWidget(center)
@@ -106,6 +113,17 @@ class MainWindow(QMainWindow):
         view.escapePressed.connect(lambda: self.select_span(""))
         self.label_bar.labelClicked.connect(lambda label_id: self.tag_or_retag(label_id, False))
         self.document_list.documentActivated.connect(self.show_document)
+        self.find_bar.corpusRequested.connect(self.search_corpus)
+
+    def search_corpus(self, query: str | None = None) -> None:
+        from app.ui.corpus_search import open_corpus_search  # not needed to show the window
+
+        open_corpus_search(self, query)
+
+    def annotate_all(self) -> None:
+        from app.ui.annotate_all_dialog import open_annotate_all  # likewise
+
+        open_annotate_all(self)
 
     # -- project --------------------------------------------------------------------------
     def open_project(self, path: Path, annotator: str) -> None:
@@ -117,6 +135,7 @@ class MainWindow(QMainWindow):
             self.undo_group.removeStack(self.session.undo_stack)
         self.project = project
         self.session = session = AnnotationSession(project, annotator, self)
+        self.suggestions.attach(session)
         session.documentOpened.connect(self._on_document_opened)
         session.spansChanged.connect(self._on_spans_changed)
         session.spanSelected.connect(self._on_span_selected)
@@ -131,8 +150,10 @@ class MainWindow(QMainWindow):
         self._on_labels_changed()
         strip = project.setting("strip_proclitics", "1") == "1"
         self.actions_by_name["proclitics"].setChecked(strip)
-        self.annotator_text.setText(f"Annotator: {session.annotator.name}")
-        self.setWindowTitle(f"Tawsim — {path.name}")
+        self.annotator_text.setText(
+            self.tr("Annotator: {name}").format(name=session.annotator.name)
+        )
+        self.setWindowTitle(self.tr("Tawsim — {name}").format(name=path.name))
         self._remember(path, session.annotator.name)
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
@@ -175,7 +196,9 @@ class MainWindow(QMainWindow):
             session.annotator.id, session.document.id
         )
         if following is None:
-            self.statusBar().showMessage("Every document is done or skipped. Well done!", 8000)
+            self.statusBar().showMessage(
+                self.tr("Every document is done or skipped. Well done!"), 8000
+            )
         else:
             self.show_document(following)
 
@@ -212,7 +235,7 @@ class MainWindow(QMainWindow):
         if selection is not None:
             start, end = selection if exact else session.snapped(*selection, label_id)
             if session.duplicate_of(start, end, label_id):
-                self.statusBar().showMessage("Already tagged with this label.", 4000)
+                self.statusBar().showMessage(self.tr("Already tagged with this label."), 4000)
                 return
             if self.read_only.push(TagSpan(session, session.new_span(start, end, label_id))):
                 self.article_view.clear_selection()  # kept if not stored, to try again
@@ -221,7 +244,8 @@ class MainWindow(QMainWindow):
         if span is not None and span.label != label_id:
             self.read_only.push(UpdateSpan(session, span, label=label_id))
         elif span is None:
-            self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
+            text = self.tr("Select some text first, then press a label key.")
+            self.statusBar().showMessage(text, 4000)
 
     def delete_selected_span(self) -> None:
         session = self.session
@@ -304,7 +328,7 @@ class MainWindow(QMainWindow):
         assert session is not None
         self.label_bar.set_labels(session.labels)
         self.article_view.label_names = {
-            label.id: f"{label.display_name} ({label.id})" for label in session.labels
+            label.id: f"{label_name(label)} ({label.id})" for label in session.labels
         }
         self.article_view.set_label_colors({label.id: label.color for label in session.labels})
         if hasattr(self, "span_model"):
@@ -313,18 +337,24 @@ class MainWindow(QMainWindow):
     def _update_status_line(self) -> None:
         session = self.session
         if session is None or session.document is None:
-            self.status_text.setText("No documents — use File → Import.")
+            self.status_text.setText(self.tr("No documents — use File → Import."))
             return
         doc = session.document
         counts = session.project.status.counts(session.annotator.id)
         total = sum(counts.values())
         self.status_text.setText(
-            f"{doc.title or doc.external_id} · {session.status().replace('_', ' ')} · "
-            f"{len(session.spans)} spans · done {counts['done']}/{total}"
+            self.tr("{title} · {status} · {spans} spans · done {done}/{total}").format(
+                title=doc.title or doc.external_id,
+                status=status_name(session.status()),
+                spans=len(session.spans),
+                done=counts["done"],
+                total=total,
+            )
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.backups.stop()
+        self.suggestions.close()
         if self.project is not None:
             self.project.close()
             self.project = None

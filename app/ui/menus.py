@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
+
+from app.ui.i18n import language_menu
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -60,44 +63,95 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     menus = {
         name: bar.addMenu(title)
         for name, title in (
-            ("file", "&File"),
-            ("edit", "&Edit"),
-            ("document", "&Document"),
-            ("view", "&View"),
-            ("team", "&Team"),
-            ("help", "&Help"),
+            ("file", QCoreApplication.translate("Menus", "&File")),
+            ("edit", QCoreApplication.translate("Menus", "&Edit")),
+            ("document", QCoreApplication.translate("Menus", "&Document")),
+            ("view", QCoreApplication.translate("Menus", "&View")),
+            ("team", QCoreApplication.translate("Menus", "&Team")),
+            ("suggestions", QCoreApplication.translate("Menus", "S&uggestions")),
+            ("help", QCoreApplication.translate("Menus", "&Help")),
         )
     }
 
-    add("file", "new", "&New project…", lambda: dialogs().new_project(window), "Ctrl+N")
-    add("file", "open", "&Open project…", lambda: dialogs().open_project(window), "Ctrl+O")
-    recent = menus["file"].addMenu("Open &recent")
+    new = QCoreApplication.translate("Menus", "&New project…")
+    add("file", "new", new, lambda: dialogs().new_project(window), "Ctrl+N")
+    open_ = QCoreApplication.translate("Menus", "&Open project…")
+    add("file", "open", open_, lambda: dialogs().open_project(window), "Ctrl+O")
+    recent = menus["file"].addMenu(QCoreApplication.translate("Menus", "Open &recent"))
     recent.aboutToShow.connect(lambda: dialogs().fill_recent_menu(window, recent))
     menus["file"].addSeparator()
-    add("file", "import", "&Import files…", lambda: dialogs().import_files(window), "Ctrl+I")
-    add("file", "import_folder", "Import a &folder…", lambda: dialogs().import_folder(window))
-    add("file", "export", "&Export…", lambda: dialogs().export_dialog(window), "Ctrl+E")
-    add("file", "packages", "Create &work packages…", lambda: team().create_packages(window))
-    add("file", "merge", "&Merge annotators' projects…", lambda: team().merge_projects(window))
-    add("file", "save_copy", "Save a &copy as…", lambda: dialogs().save_copy_as(window))
-    add("file", "restore_backup", "Restore a &backup…", lambda: dialogs().restore_backup(window))
+    text = QCoreApplication.translate("Menus", "&Import files…")
+    add("file", "import", text, lambda: dialogs().import_files(window), "Ctrl+I")
+    text = QCoreApplication.translate("Menus", "Import a &folder…")
+    add("file", "import_folder", text, lambda: dialogs().import_folder(window))
+    text = QCoreApplication.translate("Menus", "&Export…")
+    add("file", "export", text, lambda: dialogs().export_dialog(window), "Ctrl+E")
+    text = QCoreApplication.translate("Menus", "Create &work packages…")
+    add("file", "packages", text, lambda: team().create_packages(window))
+    text = QCoreApplication.translate("Menus", "&Merge annotators' projects…")
+    add("file", "merge", text, lambda: team().merge_projects(window))
+    text = QCoreApplication.translate("Menus", "Save a &copy as…")
+    add("file", "save_copy", text, lambda: dialogs().save_copy_as(window))
+    text = QCoreApplication.translate("Menus", "Restore a &backup…")
+    add("file", "restore_backup", text, lambda: dialogs().restore_backup(window))
     menus["file"].addSeparator()
-    add("file", "quit", "&Quit", window.close, "Ctrl+Q")
+    add("file", "quit", QCoreApplication.translate("Menus", "&Quit"), window.close, "Ctrl+Q")
 
-    undo = window.undo_group.createUndoAction(window, "&Undo")
+    undo = window.undo_group.createUndoAction(window, QCoreApplication.translate("Menus", "&Undo"))
     undo.setShortcuts([QKeySequence("Ctrl+Z")])
-    redo = window.undo_group.createRedoAction(window, "&Redo")
+    redo = window.undo_group.createRedoAction(window, QCoreApplication.translate("Menus", "&Redo"))
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     menus["edit"].addActions([undo, redo])
     actions["undo"], actions["redo"] = undo, redo
     menus["edit"].addSeparator()
-    add("edit", "delete", "&Delete span", window.delete_selected_span, "Delete")
-    add("edit", "attributes", "Edit span &attributes", window.edit_selected_attributes, "F2")
-    add("edit", "labels", "&Labels…", lambda: dialogs().edit_labels(window), "Ctrl+L")
+    text = QCoreApplication.translate("Menus", "&Delete span")
+    add("edit", "delete", text, window.delete_selected_span, "Delete")
+    text = QCoreApplication.translate("Menus", "Edit span &attributes")
+    add("edit", "attributes", text, window.edit_selected_attributes, "F2")
+    text = QCoreApplication.translate("Menus", "&Labels…")
+    add("edit", "labels", text, lambda: dialogs().edit_labels(window), "Ctrl+L")
+    menus["edit"].addSeparator()
+    add(
+        "edit",
+        "find",
+        QCoreApplication.translate("Menus", "&Find in article…"),
+        window.find_bar.open_bar,
+        "Ctrl+F",
+    )
+    add(
+        "edit",
+        "find_next",
+        QCoreApplication.translate("Menus", "Find &next"),
+        lambda: window.find_bar.step(1),
+        "F3",
+    )
+    add(
+        "edit",
+        "find_previous",
+        QCoreApplication.translate("Menus", "Find pre&vious"),
+        lambda: window.find_bar.step(-1),
+        "Shift+F3",
+    )
+    add(
+        "edit",
+        "search_corpus",
+        QCoreApplication.translate("Menus", "&Search corpus…"),
+        window.search_corpus,
+        "Ctrl+Shift+F",
+    )
+    add(
+        "edit",
+        "annotate_all",
+        QCoreApplication.translate("Menus", "Annotate all &occurrences…"),
+        window.annotate_all,
+        "Ctrl+Shift+A",
+    )
+    window.article_view.context_actions.append(actions["annotate_all"])
+    menus["edit"].addSeparator()
     proclitics = add(
         "edit",
         "proclitics",
-        "Leave out &proclitics (و ف ب ل ك) from names",
+        QCoreApplication.translate("Menus", "Leave out &proclitics (و ف ب ل ك) from names"),
         lambda: dialogs().toggle_proclitics(window),
     )
     proclitics.setCheckable(True)
@@ -105,7 +159,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(
         "document",
         "done_next",
-        "Mark &done and go to next",
+        QCoreApplication.translate("Menus", "Mark &done and go to next"),
         lambda: window.mark("done"),
         "Ctrl+Return",
         "Ctrl+Enter",
@@ -113,7 +167,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(
         "document",
         "skip",
-        "&Skip and go to next",
+        QCoreApplication.translate("Menus", "&Skip and go to next"),
         lambda: window.mark("skipped"),
         "Ctrl+Shift+Return",
         "Ctrl+Shift+Enter",
@@ -121,28 +175,56 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     add(
         "document",
         "in_progress",
-        "Mark &in progress",
+        QCoreApplication.translate("Menus", "Mark &in progress"),
         lambda: window.mark("in_progress", advance=False),
     )
-    add("document", "next", "&Next document", lambda: window.step_document(1), "Ctrl+PgDown")
-    add("document", "previous", "&Previous document", lambda: window.step_document(-1), "Ctrl+PgUp")
-    add("document", "next_unfinished", "Next &unfinished", window.go_to_next_unfinished, "Ctrl+U")
+    text = QCoreApplication.translate("Menus", "&Next document")
+    add("document", "next", text, lambda: window.step_document(1), "Ctrl+PgDown")
+    text = QCoreApplication.translate("Menus", "&Previous document")
+    add("document", "previous", text, lambda: window.step_document(-1), "Ctrl+PgUp")
+    text = QCoreApplication.translate("Menus", "Next &unfinished")
+    add("document", "next_unfinished", text, window.go_to_next_unfinished, "Ctrl+U")
 
-    add("view", "zoom_in", "Zoom &in", lambda: dialogs().zoom(window, 1), "Ctrl++", "Ctrl+=")
-    add("view", "zoom_out", "Zoom &out", lambda: dialogs().zoom(window, -1), "Ctrl+-")
+    text = QCoreApplication.translate("Menus", "Zoom &in")
+    add("view", "zoom_in", text, lambda: dialogs().zoom(window, 1), "Ctrl++", "Ctrl+=")
+    text = QCoreApplication.translate("Menus", "Zoom &out")
+    add("view", "zoom_out", text, lambda: dialogs().zoom(window, -1), "Ctrl+-")
     add(
         "view",
         "focus_list",
-        "Go to document &list",
+        QCoreApplication.translate("Menus", "Go to document &list"),
         lambda: window.document_list.table.setFocus(),
         "Ctrl+1",
     )
-    add("view", "focus_article", "Go to &article", lambda: window.article_view.setFocus(), "Ctrl+2")
-    add("view", "focus_spans", "Go to &span list", lambda: window.span_list.setFocus(), "Ctrl+3")
+    text = QCoreApplication.translate("Menus", "Go to &article")
+    add("view", "focus_article", text, lambda: window.article_view.setFocus(), "Ctrl+2")
+    text = QCoreApplication.translate("Menus", "Go to &span list")
+    add("view", "focus_spans", text, lambda: window.span_list.setFocus(), "Ctrl+3")
+    menus["view"].addSeparator()
+    actions.update(language_menu(window, menus["view"]))
 
-    add("team", "agreement", "&Agreement…", lambda: dashboard().open_dashboard(window))
-    add("team", "review", "&Review and adjudicate…", lambda: review().open_for(window), "Ctrl+R")
+    text = QCoreApplication.translate("Menus", "&Agreement…")
+    add("team", "agreement", text, lambda: dashboard().open_dashboard(window))
+    text = QCoreApplication.translate("Menus", "&Review and adjudicate…")
+    add("team", "review", text, lambda: review().open_for(window), "Ctrl+R")
 
-    add("help", "shortcuts", "&Keyboard shortcuts", lambda: dialogs().show_help(window), "F1")
-    add("help", "about", "&About Tawsim", lambda: dialogs().show_about(window))
+    # Suggestions (app.ui.suggestions): the keys work while the article has the focus.
+    sug = "suggestions"
+    text = QCoreApplication.translate("Menus", "&Show suggestions")
+    add(sug, "show_suggestions", text, lambda: window.suggestions.toggle())
+    text = QCoreApplication.translate("Menus", "&Accept suggestion")
+    add(sug, "accept_suggestion", text, lambda: window.suggestions.accept(), "Return", "Enter")
+    text = QCoreApplication.translate("Menus", "&Reject suggestion")
+    add(sug, "reject_suggestion", text, lambda: window.suggestions.reject(), "Shift+Delete")
+    text = QCoreApplication.translate("Menus", "&Next suggestion")
+    add(sug, "next_suggestion", text, lambda: window.suggestions.step(1), "F9")
+    text = QCoreApplication.translate("Menus", "&Previous suggestion")
+    add(sug, "previous_suggestion", text, lambda: window.suggestions.step(-1), "Shift+F9")
+    text = QCoreApplication.translate("Menus", "Accept a&ll in this document")
+    add(sug, "accept_all_suggestions", text, lambda: window.suggestions.accept_all(), "Ctrl+F9")
+
+    text = QCoreApplication.translate("Menus", "&Keyboard shortcuts")
+    add("help", "shortcuts", text, lambda: dialogs().show_help(window), "F1")
+    text = QCoreApplication.translate("Menus", "&About Tawsim")
+    add("help", "about", text, lambda: dialogs().show_about(window))
     return actions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 STEPS = 1000
@@ -14,7 +14,8 @@ def progress_dialog(
     parent: QWidget, text: str, title: str
 ) -> tuple[QProgressDialog, Callable[[int, int], bool]]:
     """The dialog (shown after 300 ms) and ``report(done, total) -> keep going?``."""
-    dialog = QProgressDialog(text, "Cancel", 0, STEPS, parent)
+    cancel = QCoreApplication.translate("Progress", "Cancel")
+    dialog = QProgressDialog(text, cancel, 0, STEPS, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)

@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
@@ -44,6 +44,10 @@ EDITING_ACTIONS = (
     "skip",
     "in_progress",
     "review",
+    "annotate_all",
+    "accept_suggestion",
+    "reject_suggestion",
+    "accept_all_suggestions",
 )
 # A command that fails with one of these was not done; storage rolled it back.
 EDIT_FAILURES = (WriteFailedError, ReadOnlyProjectError, sqlite3.OperationalError)
@@ -61,9 +65,18 @@ def open_for_annotation(
         return open_project(path, holder=annotator, stale_after=stale_after), ""
     except ProjectLockedError as error:
         holder = error.holder
-        reason = f"held by {holder.describe()}" if holder else "in use by another instance"
+        # Who holds it (name, host, time) is described by storage, in English.
+        reason = (
+            QCoreApplication.translate("ReadOnlyMode", "held by {holder}").format(
+                holder=holder.describe()
+            )
+            if holder
+            else QCoreApplication.translate("ReadOnlyMode", "in use by another instance")
+        )
     except ReadOnlyProjectError:
-        reason = "this file (or its folder) cannot be written"
+        reason = QCoreApplication.translate(
+            "ReadOnlyMode", "this file (or its folder) cannot be written"
+        )
     return open_project(path, read_only=True), reason
 
 
@@ -102,8 +115,8 @@ class ReadOnlyBanner(QFrame):
         self.text = QLabel()
         self.text.setTextFormat(Qt.TextFormat.PlainText)  # holder names are never markup
         self.text.setWordWrap(True)
-        self.try_again = QPushButton("Try again")
-        self.save_copy = QPushButton("Save a copy as…")
+        self.try_again = QPushButton(self.tr("Try again"))
+        self.save_copy = QPushButton(self.tr("Save a copy as…"))
         row.addWidget(self.text, 1)
         row.addWidget(self.save_copy)
         row.addWidget(self.try_again)
@@ -156,7 +169,7 @@ class ReadOnlyMode(QObject):
     # -- the state --------------------------------------------------------------------------
     def enter(self, reason: str) -> None:
         self.reason = reason
-        self.banner.text.setText(f"Open read-only: {reason}")
+        self.banner.text.setText(self.tr("Open read-only: {reason}").format(reason=reason))
         self.banner.show()
         self._set_editing(False)
 
@@ -183,23 +196,30 @@ class ReadOnlyMode(QObject):
             return
         if not project.read_only:
             self.leave()
-            window.statusBar().showMessage("Editing again.", 5000)
+            window.statusBar().showMessage(self.tr("Editing again."), 5000)
             return
         document = session.document.id if session.document is not None else None
         window.open_project(project.path, session.annotator.name)
         if document is not None:
             window.show_document(document)
         if self.active:
-            window.statusBar().showMessage(f"Still read-only: {self.reason}.", 8000)
+            window.statusBar().showMessage(
+                self.tr("Still read-only: {reason}.").format(reason=self.reason), 8000
+            )
         else:
-            window.statusBar().showMessage("The project is yours again: editing is on.", 8000)
+            window.statusBar().showMessage(
+                self.tr("The project is yours again: editing is on."), 8000
+            )
 
     # -- edits ------------------------------------------------------------------------------
     def push(self, command: QUndoCommand) -> bool:
         """Run ``command`` on the session's undo stack; True if it was done and stored."""
         window = self.window
         if self.active or window.session is None:
-            window.statusBar().showMessage(f"Read-only ({self.reason}): nothing was changed.", 8000)
+            window.statusBar().showMessage(
+                self.tr("Read-only ({reason}): nothing was changed.").format(reason=self.reason),
+                8000,
+            )
             return False
         self._pending = []
         try:
@@ -219,22 +239,24 @@ class ReadOnlyMode(QObject):
     def write_failed(self, error: Exception) -> None:
         """A write was refused and rolled back: say so, stop editing, offer a copy."""
         if isinstance(error, WriteFailedError):
-            self.enter(f"could not save: {error.cause}")
+            self.enter(self.tr("could not save: {cause}").format(cause=error.cause))
         elif isinstance(error, ReadOnlyProjectError):
-            self.enter("the project cannot be written")
+            self.enter(self.tr("the project cannot be written"))
         path = self.window.project.path if self.window.project else None
         text = str(error) if str(path) in str(error) else f"{path}: {error}"
         from PySide6.QtWidgets import QMessageBox  # not needed to show the window
 
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Could not save")
+        box.setWindowTitle(self.tr("Could not save"))
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(
-            f"{text}\n\nEverything done before it is safe in the project. To go on "
-            "working, save a copy elsewhere (another disk) with File → Save a copy as…."
+            self.tr(
+                "{text}\n\nEverything done before it is safe in the project. To go on "
+                "working, save a copy elsewhere (another disk) with File → Save a copy as…."
+            ).format(text=text)
         )
-        copy = box.addButton("Save a copy as…", QMessageBox.ButtonRole.ActionRole)
+        copy = box.addButton(self.tr("Save a copy as…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         copy.clicked.connect(self._save_copy)
         self.failure_box = box
@@ -255,7 +277,8 @@ class ReadOnlyMode(QObject):
             return  # a full disk: the flock still holds it on this host
         if not ours and not self.active:
             holder = read_holder(project.path) if project.path else None
-            self.enter(f"taken over by {holder.describe() if holder else 'another instance'}")
+            who = holder.describe() if holder else self.tr("another instance")
+            self.enter(self.tr("taken over by {holder}").format(holder=who))
 
 
 def _same(first: Path | None, second: Path) -> bool:

@@ -1,12 +1,12 @@
 """Render the README screenshot: the real window, a sample article tagged with all labels.
 
-Run: make screenshot
+Run: make screenshot (or: python -m app.ui.readme_screenshot OUT.png --language ar)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 import tempfile
 
 from PySide6.QtCore import Qt
@@ -29,9 +29,9 @@ TAGS = [  # (text, key) in the first sample article
 ]
 
 
-def main(out: str) -> None:
+def main(out: str, language: str = "en") -> None:
     path, _ = ensure_default_project()
-    window = create_window(path, "layla")
+    window = create_window(path, "layla", language)
     window.resize(1360, 820)
     window.show()
     view = window.article_view
@@ -48,4 +48,8 @@ def main(out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    arguments = argparse.ArgumentParser(description="Render the README screenshot.")
+    arguments.add_argument("out", nargs="?", default="docs/screenshot.png")
+    arguments.add_argument("--language", choices=("ar", "en"), default="en")
+    options = arguments.parse_args()
+    main(options.out, options.language)

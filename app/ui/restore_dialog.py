@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,11 +30,20 @@ from PySide6.QtWidgets import (
 
 from app.ui.plain import tooltip
 from storage import ProjectError
-from storage.backups import Backup, RestoreResult, list_backups, restore_backup, verify_backup
+from storage.backups import (
+    BEFORE_RESTORE,
+    BEFORE_UPGRADE,
+    Backup,
+    RestoreResult,
+    list_backups,
+    restore_backup,
+    verify_backup,
+)
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
+# What _ask_recovery returns (and the English button texts); the buttons show them translated.
 RESTORE_OVER = "Restore over the damaged file"
 RESTORE_TO_NEW = "Restore to a new file…"
 
@@ -48,21 +57,42 @@ def age_text(backup: Backup, now: datetime | None = None) -> str:
     """How long ago, roughly: "just now", "12 min ago", "3 h ago", "5 days ago"."""
     seconds = ((now or datetime.now(UTC)) - backup.taken_at).total_seconds()
     if seconds < 60:
-        return "just now"
+        return QCoreApplication.translate("RestoreDialog", "just now")
     if seconds < 3600:
-        return f"{seconds // 60:.0f} min ago"
+        return QCoreApplication.translate("RestoreDialog", "{n} min ago").format(
+            n=f"{seconds // 60:.0f}"
+        )
     if seconds < 2 * 86400:
-        return f"{seconds // 3600:.0f} h ago"
-    return f"{seconds // 86400:.0f} days ago"
+        return QCoreApplication.translate("RestoreDialog", "{n} h ago").format(
+            n=f"{seconds // 3600:.0f}"
+        )
+    return QCoreApplication.translate("RestoreDialog", "{n} days ago").format(
+        n=f"{seconds // 86400:.0f}"
+    )
 
 
 def size_text(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB"):
+    if size < 1024:
+        return QCoreApplication.translate("RestoreDialog", "{n} bytes").format(n=size)
+    units = (
+        QCoreApplication.translate("RestoreDialog", "{n} KB"),
+        QCoreApplication.translate("RestoreDialog", "{n} MB"),
+    )
+    value = size / 1024
+    for unit in units:
         if value < 1024:
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+            return unit.format(n=f"{value:.1f}")
         value /= 1024
-    return f"{value:.1f} GB"
+    return QCoreApplication.translate("RestoreDialog", "{n} GB").format(n=f"{value:.1f}")
+
+
+def kind_text(backup: Backup) -> str:
+    """The backup's kind in the interface's words (storage describes it in English)."""
+    if backup.kind == BEFORE_RESTORE:
+        return QCoreApplication.translate("RestoreDialog", "taken before a restore")
+    if backup.kind == BEFORE_UPGRADE:
+        return QCoreApplication.translate("RestoreDialog", "taken before a schema upgrade")
+    return QCoreApplication.translate("RestoreDialog", "automatic")
 
 
 class RestoreDialog(QDialog):
@@ -70,23 +100,27 @@ class RestoreDialog(QDialog):
 
     def __init__(self, project: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Restore a backup")
+        self.setWindowTitle(self.tr("Restore a backup"))
         self.resize(620, 380)
         self.backups = list_backups(project)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"Backups of {project.name}, newest first. Restoring one puts it in place of the "
-            "project; what the project holds now is backed up first, so you can come back "
-            "to it from this list."
+            self.tr(
+                "Backups of {name}, newest first. Restoring one puts it in place of the "
+                "project; what the project holds now is backed up first, so you can come back "
+                "to it from this list."
+            ).format(name=project.name)
             if self.backups
-            else f"{project.name} has no backups yet. One is taken when a project is "
-            "opened and every few minutes while you work."
+            else self.tr(
+                "{name} has no backups yet. One is taken when a project is "
+                "opened and every few minutes while you work."
+            ).format(name=project.name)
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)  # file names are never markup
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(len(self.backups), 3)
-        self.table.setHorizontalHeaderLabels(["Taken", "Size", "Kind"])
+        self.table.setHorizontalHeaderLabels([self.tr("Taken"), self.tr("Size"), self.tr("Kind")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -96,7 +130,7 @@ class RestoreDialog(QDialog):
         header.setStretchLastSection(True)
         for row, backup in enumerate(self.backups):
             taken = f"{when(backup)} ({age_text(backup)})"
-            cells = (taken, size_text(backup.size), backup.description)
+            cells = (taken, size_text(backup.size), kind_text(backup))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tooltip(str(backup.path)))  # a folder may hold "<"
@@ -108,7 +142,9 @@ class RestoreDialog(QDialog):
         self.table.setVisible(bool(self.backups))
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = buttons.addButton("Restore…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button = buttons.addButton(
+            self.tr("Restore…"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -137,12 +173,15 @@ def choose_and_restore(window: MainWindow) -> RestoreResult | None:
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
         return None
     backup = dialog.chosen
-    question = (
-        f"Put the backup of {when(backup)} in place of {path.name}?\n\n"
+    question = QCoreApplication.translate(
+        "RestoreDialog",
+        "Put the backup of {when} in place of {name}?\n\n"
         "Work done since then leaves the project. What it holds now is backed up first, so "
-        "you can restore it again from File → Restore a backup…."
-    )
-    if not _confirm(window, "Restore a backup", question):
+        "you can restore it again from File → Restore a backup….",
+    ).format(when=when(backup), name=path.name)
+    if not _confirm(
+        window, QCoreApplication.translate("RestoreDialog", "Restore a backup"), question
+    ):
         return None
     return restore_into_window(window, backup, path, window.session.annotator.name)
 
@@ -167,14 +206,31 @@ def restore_into_window(
     except ProjectError as error:
         if holding:  # reopened before the message: the window must never show a closed project
             window.open_project(target, annotator)
-        _show(window, "Restore a backup", str(error), error=True)
+        _show(
+            window,
+            QCoreApplication.translate("RestoreDialog", "Restore a backup"),
+            str(error),
+            error=True,
+        )
         return None
     window.open_project(target, annotator)
-    lines = [f"Restored {target.name} from the backup of {when(backup)}."]
+    lines = [
+        QCoreApplication.translate(
+            "RestoreDialog", "Restored {name} from the backup of {when}."
+        ).format(name=target.name, when=when(backup))
+    ]
     if result.previous is not None:
-        lines.append(f"What it held before was backed up as {result.previous.path.name}.")
+        lines.append(
+            QCoreApplication.translate(
+                "RestoreDialog", "What it held before was backed up as {name}."
+            ).format(name=result.previous.path.name)
+        )
     if result.damaged_copy is not None:
-        lines.append(f"The damaged file was kept as {result.damaged_copy}.")
+        lines.append(
+            QCoreApplication.translate(
+                "RestoreDialog", "The damaged file was kept as {path}."
+            ).format(path=result.damaged_copy)
+        )
     window.statusBar().showMessage(" ".join(lines), 15000)
     return result
 
@@ -187,8 +243,13 @@ def recover_damaged(window: MainWindow, path: Path, message: str, annotator: str
     candidates = list_backups(path)
     good = _newest_good(candidates)
     if good is None:
-        reason = "None of its backups can be restored." if candidates else "It has no backups."
-        _show(window, "Cannot open project", f"{message}\n\n{reason}", error=True)
+        reason = (
+            QCoreApplication.translate("RestoreDialog", "None of its backups can be restored.")
+            if candidates
+            else QCoreApplication.translate("RestoreDialog", "It has no backups.")
+        )
+        title = QCoreApplication.translate("RestoreDialog", "Cannot open project")
+        _show(window, title, f"{message}\n\n{reason}", error=True)
         return False
     choice = _ask_recovery(window, message, good)
     if choice == RESTORE_OVER:
@@ -196,9 +257,9 @@ def recover_damaged(window: MainWindow, path: Path, message: str, annotator: str
     elif choice == RESTORE_TO_NEW:
         name, _ = QFileDialog.getSaveFileName(
             window,
-            "Restore to a new file",
+            QCoreApplication.translate("RestoreDialog", "Restore to a new file"),
             str(path.with_name(f"{path.name.removesuffix('.tawsim')}-restored.tawsim")),
-            "Tawsim projects (*.tawsim)",
+            QCoreApplication.translate("RestoreDialog", "Tawsim projects (*.tawsim)"),
         )
         if not name:
             return False
@@ -212,7 +273,10 @@ def recover_open_project(window: MainWindow, message: str) -> bool:
     """The open project turned out damaged (its backup found it): offer a backup."""
     if window.project is None or window.project.path is None or window.session is None:
         return False
-    found = f"{message}\n\n(Found while backing it up: part of the open project is unreadable.)"
+    note = QCoreApplication.translate(
+        "RestoreDialog", "(Found while backing it up: part of the open project is unreadable.)"
+    )
+    found = f"{message}\n\n{note}"
     return recover_damaged(window, window.project.path, found, window.session.annotator.name)
 
 
@@ -229,19 +293,29 @@ def _newest_good(backups: list[Backup]) -> Backup | None:
 def _ask_recovery(parent: QWidget, message: str, backup: Backup) -> str:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("The project is damaged")
+    box.setWindowTitle(QCoreApplication.translate("RestoreDialog", "The project is damaged"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(
-        f"{message}\n\nThe latest good backup is from {when(backup)} "
-        f"({size_text(backup.size)}, {backup.description}). Restore it?\n"
-        "Either way the damaged file is kept: restoring over it copies it aside first."
+        QCoreApplication.translate(
+            "RestoreDialog",
+            "{message}\n\nThe latest good backup is from {when} ({size}, {kind}). Restore it?\n"
+            "Either way the damaged file is kept: restoring over it copies it aside first.",
+        ).format(
+            message=message, when=when(backup), size=size_text(backup.size), kind=kind_text(backup)
+        )
     )
-    box.addButton(RESTORE_OVER, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(RESTORE_TO_NEW, QMessageBox.ButtonRole.ActionRole)
+    over = box.addButton(
+        QCoreApplication.translate("RestoreDialog", "Restore over the damaged file"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    to_new = box.addButton(
+        QCoreApplication.translate("RestoreDialog", "Restore to a new file…"),
+        QMessageBox.ButtonRole.ActionRole,
+    )
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     clicked = box.clickedButton()
-    return clicked.text() if clicked is not None else ""
+    return {over: RESTORE_OVER, to_new: RESTORE_TO_NEW}.get(clicked, "") if clicked else ""
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:

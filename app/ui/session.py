@@ -26,7 +26,7 @@ from app.core.labels import label_keys
 from app.text.offsets import Utf16Map
 from app.text.snapping import SnapOptions, snap
 from app.ui.layer import SpanLayer, differing
-from storage import Document, Label, Project, Span
+from storage import Document, Label, Project, ProjectError, Span
 
 
 class AnnotationSession(QObject):
@@ -89,8 +89,10 @@ class AnnotationSession(QObject):
         self.mismatched = differing(rows, document.text)
         if self.mismatched:
             self.message.emit(
-                f"{len(self.mismatched)} spans' stored text differs from the document "
-                "(flagged in red in the span list)"
+                self.tr(
+                    "{n} spans' stored text differs from the document "
+                    "(flagged in red in the span list)"
+                ).format(n=len(self.mismatched))
             )
         self.selected_uuid = ""
         self._announced_status = None
@@ -142,7 +144,10 @@ class AnnotationSession(QObject):
     def new_span(self, start: int, end: int, label: str) -> Span:
         from uuid import uuid4  # imported by the first tag, not at start-up (platform, …)
 
+        from app.assist.autofill import auto_attributes  # its tables load with the first tag
+
         assert self.document is not None
+        text = self.document.text[start:end]
         return Span(
             uuid=str(uuid4()),
             document_id=self.document.id,
@@ -150,8 +155,17 @@ class AnnotationSession(QObject):
             start=start,
             end=end,
             label=label,
-            text=self.document.text[start:end],
+            text=text,
+            attrs=auto_attributes(label, text, self.document.published),
         )
+
+    def published(self, document_id: int) -> str:
+        """The document's publication date (ISO text, "" when unknown): relative dates
+        in its spans resolve against it."""
+        if self.document is not None and self.document.id == document_id:
+            return self.document.published
+        document = self.project.documents.get(document_id)
+        return document.published if document is not None else ""
 
     def duplicate_of(self, start: int, end: int, label: str) -> Span | None:
         return next(
@@ -197,6 +211,24 @@ class AnnotationSession(QObject):
             self._replace_row(self.spans.get(span_uuid), updated)
             self.spansChanged.emit(updated.document_id, updated.start, updated.end)
         return updated
+
+    def apply_bounds(
+        self, span_uuid: str, start: int, end: int, *, label: str, attrs: dict[str, Any]
+    ) -> Span:
+        """Move a span's boundaries (same uuid and creation time), retag it and set its
+        attributes, in one transaction. Storage has no boundary update, so this is its
+        delete and re-create, both in the change log, committed together."""
+        current = self.project.spans.get(span_uuid)
+        if current is None:
+            raise ProjectError(f"no span {span_uuid}")
+        # Checked before anything changes: a range outside the text raises here.
+        text = self.project.spans.covered_text(current.document_id, start, end)
+        moved = replace(
+            current, start=start, end=end, text=text, label=label, attrs=attrs, updated_at=""
+        )
+        with self.project.transaction():
+            self.apply_delete(span_uuid)
+            return self.apply_create(moved)
 
     def apply_status(self, document_id: int, status: str) -> str:
         before = self.project.status.set(

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.i18n import label_name
 from app.ui.plain import tooltip
 from app.ui.session import AnnotationSession
 from storage import Span
@@ -143,7 +144,7 @@ class SpanListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return (self.tr("Label"), self.tr("Text"), self.tr("Attributes"))[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -164,7 +165,7 @@ class SpanListModel(QAbstractTableModel):
         mismatched = span.uuid in self.session.mismatched
         look = self._looks[span.uuid] = Look(
             texts=(
-                label.display_name if label else span.label,
+                label_name(label) if label else span.label,
                 span.text.replace("\n", " ⏎ "),
                 format_attrs(span.attrs) if span.attrs else "",
             ),
@@ -204,12 +205,23 @@ class SpanListModel(QAbstractTableModel):
         session = self.session
         if span.uuid in session.mismatched:
             actual = session.document.text[span.start : span.end] if session.document else ""
-            return tooltip(f"Stored text {span.text!r} differs from the document's {actual!r}")
+            return tooltip(
+                self.tr("Stored text {stored} differs from the document's {actual}").format(
+                    stored=repr(span.text), actual=repr(actual)
+                )
+            )
+        warning = span.attrs.get("warning")
+        if warning:  # e.g. a stated weekday that contradicts the date: shown on every column
+            return tooltip(self.tr("Check this value: {warning}").format(warning=warning))
         if column != ATTRIBUTES_COLUMN:
             return None
         label = session.label(span.label)
-        names = ", ".join(label.attributes) if label and label.attributes else "any"
-        return tooltip(f"key=value; key=value  (attributes of {span.label}: {names})")
+        names = ", ".join(label.attributes) if label and label.attributes else self.tr("any")
+        return tooltip(
+            self.tr("key=value; key=value  (attributes of {label}: {names})").format(
+                label=span.label, names=names
+            )
+        )
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != ATTRIBUTES_COLUMN:
@@ -218,7 +230,8 @@ class SpanListModel(QAbstractTableModel):
         try:
             attrs = parse_attrs(str(value))
         except ValueError as error:
-            self.session.message.emit(str(error))
+            message = self.tr("Attributes not changed: {reason}").format(reason=error)
+            self.session.message.emit(message)
             return False
         if attrs != span.attrs:
             self._edit_attrs(span, attrs)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.core.setup import ensure_default_project
 from app.settings import Settings
+from app.ui.i18n import apply_setting
 from app.ui.main_window import MainWindow, ensure_application
 
 
@@ -19,10 +20,11 @@ def _default_user() -> str:
         return ""
 
 
-def run(project: Path | None, annotator: str | None) -> int:
+def run(project: Path | None, annotator: str | None, language: str | None = None) -> int:
     app = ensure_application()
     app.setApplicationName("Tawsim")
     settings = Settings()
+    apply_setting(app, settings, language)  # before any widget: texts are set when built
     if project is None:
         last = settings.get("last_project")
         project = Path(last) if last and Path(last).exists() else ensure_default_project()[0]

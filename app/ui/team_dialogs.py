@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -39,14 +40,15 @@ from storage import Project, ProjectError
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-PROJECT_FILTER = "Tawsim projects (*.tawsim);;All files (*)"
 CONFLICTS_SHOWN = 50
 
 
 def _result_box(name: str) -> QPlainTextEdit:
     box = QPlainTextEdit(objectName=name)
     box.setReadOnly(True)
-    box.setPlaceholderText("What happened will show here.")
+    box.setPlaceholderText(
+        QCoreApplication.translate("TeamDialogs", "What happened will show here.")
+    )
     return box
 
 
@@ -56,31 +58,34 @@ class PackageDialog(QDialog):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("packageDialog")
-        self.setWindowTitle("Create work packages")
+        self.setWindowTitle(self.tr("Create work packages"))
         self.resize(620, 480)
         self.project = project
         self.report: PackageReport | None = None
 
         self.annotators = QLineEdit(objectName="packageAnnotators")
-        self.annotators.setPlaceholderText("amal, bilal, salma")
+        self.annotators.setPlaceholderText(self.tr("amal, bilal, salma"))
         self.overlap = QSpinBox(objectName="packageOverlap")
         self.overlap.setRange(0, 100)
         self.overlap.setSuffix(" %")
         self.overlap.setValue(20)
-        self.overlap.setToolTip("Documents every annotator gets, so that agreement can be measured")
+        self.overlap.setToolTip(
+            self.tr("Documents every annotator gets, so that agreement can be measured")
+        )
         self.documents = QLineEdit(objectName="packageDocuments")
         self.documents.setPlaceholderText(
-            "every document — or ids:1-200, status:done@amal, a title"
+            self.tr("every document — or ids:1-200, status:done@amal, a title")
         )
         self.seed = QSpinBox(objectName="packageSeed")
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("The same seed deals the same documents to the same people")
+        self.seed.setToolTip(self.tr("The same seed deals the same documents to the same people"))
         self.with_spans = QCheckBox(
-            "Include each annotator's spans already in the project", objectName="packageSpans"
+            self.tr("Include each annotator's spans already in the project"),
+            objectName="packageSpans",
         )
         self.with_spans.setChecked(True)
         self.folder = QLineEdit(objectName="packageFolder")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
         where.addWidget(self.folder, 1)
@@ -89,18 +94,18 @@ class PackageDialog(QDialog):
         self.result = _result_box("packageResult")
 
         form = QFormLayout()
-        form.addRow("Annotators", self.annotators)
-        form.addRow("Shared by all", self.overlap)
-        form.addRow("Documents", self.documents)
-        form.addRow("Seed", self.seed)
+        form.addRow(self.tr("Annotators"), self.annotators)
+        form.addRow(self.tr("Shared by all"), self.overlap)
+        form.addRow(self.tr("Documents"), self.documents)
+        form.addRow(self.tr("Seed"), self.seed)
         form.addRow("", self.with_spans)
-        form.addRow("Folder", where)
+        form.addRow(self.tr("Folder"), where)
         form.addRow("", self.deal)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
         )
         self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText("Create packages")
+        self.create_button.setText(self.tr("Create packages"))
         self.buttons.accepted.connect(self.run)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -118,7 +123,7 @@ class PackageDialog(QDialog):
         return [name.strip() for name in self.annotators.text().split(",") if name.strip()]
 
     def _browse(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Folder for the packages")
+        name = QFileDialog.getExistingDirectory(self, self.tr("Folder for the packages"))
         if name:
             self.folder.setText(name)
 
@@ -137,14 +142,18 @@ class PackageDialog(QDialog):
             return
         names = self.names()
         if not names:
-            self.deal.setText(f"{len(self._chosen)} documents chosen")
+            self.deal.setText(self.tr("{n} documents chosen").format(n=len(self._chosen)))
             return
         dealt = assign(self._chosen, names, overlap=self.overlap.value() / 100, seed=0)
         sizes = [len(ids) for ids in dealt.own.values()]
         each = str(min(sizes)) if min(sizes) == max(sizes) else f"{min(sizes)}–{max(sizes)}"
         self.deal.setText(
-            f"{len(self._chosen)} documents: {len(dealt.shared)} shared by all,"
-            f" then {each} more for each of {len(names)} annotators"
+            self.tr(
+                "{n} documents: {shared} shared by all, then {each} more for each of"
+                " {annotators} annotators"
+            ).format(
+                n=len(self._chosen), shared=len(dealt.shared), each=each, annotators=len(names)
+            )
         )
 
     def run(self) -> PackageReport | None:
@@ -154,7 +163,9 @@ class PackageDialog(QDialog):
             folder = self.folder.text().strip()
             if not folder:
                 return None
-        progress, report_progress = progress_dialog(self, "Creating packages…", "Work packages")
+        progress, report_progress = progress_dialog(
+            self, self.tr("Creating packages…"), self.tr("Work packages")
+        )
         try:
             self.report = packages.create_packages(
                 self.project,
@@ -170,7 +181,9 @@ class PackageDialog(QDialog):
             self.result.setPlainText(str(cancelled))
             return None
         except (ProjectError, OSError) as error:
-            self.result.setPlainText(f"No packages were written: {error}")
+            self.result.setPlainText(
+                self.tr("No packages were written: {reason}").format(reason=error)
+            )
             return None
         finally:
             progress.close()
@@ -190,7 +203,7 @@ class MergeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mergeDialog")
-        self.setWindowTitle("Merge annotators' projects")
+        self.setWindowTitle(self.tr("Merge annotators' projects"))
         self.resize(680, 520)
         self.project = project
         self.on_merged = on_merged
@@ -198,9 +211,9 @@ class MergeDialog(QDialog):
         self.errors: list[str] = []
 
         self.files = QListWidget(objectName="mergeFiles")
-        add = QPushButton("Add files…")
+        add = QPushButton(self.tr("Add files…"))
         add.clicked.connect(self._add_files)
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self._remove)
         file_buttons = QHBoxLayout()
         file_buttons.addWidget(add)
@@ -211,11 +224,13 @@ class MergeDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
         )
         self.merge_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.merge_button.setText("Merge")
+        self.merge_button.setText(self.tr("Merge"))
         self.buttons.accepted.connect(self.run)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Annotators' project files (each merges whole, or not at all):"))
+        layout.addWidget(
+            QLabel(self.tr("Annotators' project files (each merges whole, or not at all):"))
+        )
         layout.addWidget(self.files, 1)
         layout.addLayout(file_buttons)
         layout.addWidget(self.result, 2)
@@ -234,7 +249,12 @@ class MergeDialog(QDialog):
         return [Path(self.files.item(i).text()) for i in range(self.files.count())]
 
     def _add_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Annotators' projects", "", PROJECT_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Annotators' projects"),
+            "",
+            self.tr("Tawsim projects (*.tawsim);;All files (*)"),
+        )
         self.add_paths([Path(name) for name in names])
 
     def _remove(self) -> None:
@@ -249,12 +269,14 @@ class MergeDialog(QDialog):
         lines: list[str] = []
         merged: list[MergeReport] = []
         for path in self.paths():
-            progress, report_progress = progress_dialog(self, f"Merging {path.name}…", "Merge")
+            progress, report_progress = progress_dialog(
+                self, self.tr("Merging {name}…").format(name=path.name), self.tr("Merge")
+            )
             try:
                 report = merge_file(self.project, path, progress=report_progress)
             except (ProjectError, MergeCancelled, OSError) as error:
                 self.errors.append(str(error))
-                lines.append(f"NOT MERGED: {error}")
+                lines.append(self.tr("NOT MERGED: {reason}").format(reason=error))
                 continue
             finally:
                 progress.close()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from storage import Label, open_project
 from storage.ids import new_id
 from tests.bench.common import REPO, Cache, Result, Sizes, child_env
 
@@ -112,6 +113,57 @@ def _bare_import(
     return time.perf_counter() - start
 
 
+def _schema_floor(
+    path: Path,
+    documents: list[tuple[Any, ...]],
+    spans: list[tuple[Any, ...]],
+    annotators: int,
+) -> float:
+    """The SQL an import cannot avoid: the same rows, plus one change-log row a document,
+    into the project's real schema (its unique and list indexes, foreign keys, the title
+    index) in one transaction. Not the budget's baseline: the floor under any importer
+    with this schema, reported beside it (issue 6 asks to show a budget that cannot hold).
+    """
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    labels = [Label(id=label) for label in sorted({row[5] for row in spans})]
+    open_project(path, create=True, labels=labels).close()
+    stamp = "2024-01-01T00:00:00.000000+00:00"
+    start = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO annotators (id, name, kind, created_at) VALUES (?, ?, 'human', ?)",
+        [(i, f"annotator-{i}", stamp) for i in range(1, annotators + 1)],
+    )
+    conn.executemany(
+        "INSERT INTO documents (id, external_id, title, source, url, published, text, length,"
+        f" sha256, meta, import_file, import_encoding, import_notes, imported_at) VALUES (NULL"
+        f"{', ?' * 13})",
+        documents,
+    )
+    conn.executemany(f"INSERT INTO spans VALUES (?{', ?' * 9})", spans)
+    conn.executemany(
+        "INSERT INTO changes (at, annotator, action, document_id, after)"
+        " VALUES (?, 'import', 'document.import', ?, ?)",
+        [(stamp, i, '{"external_id": "x"}') for i in range(1, len(documents) + 1)],
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def _parse_floor(corpus: Path) -> float:
+    """Reading and decoding the corpus file alone (every line through json.loads)."""
+    start = time.perf_counter()
+    with corpus.open(encoding="utf-8") as lines:
+        for line in lines:
+            json.loads(line)
+    return time.perf_counter() - start
+
+
 def _counts(path: Path) -> tuple[int, int]:
     conn = sqlite3.connect(path)
     try:
@@ -148,8 +200,15 @@ def bench_import(
     bare = scratch / "bare-import.sqlite"
     baseline = _bare_import(bare, documents, span_rows)
     bare_bytes = bare.stat().st_size
-    del documents, span_rows
     bare.unlink()
+    log("import floors: the same rows into the real schema; json.loads of the file…")
+    floor = scratch / "schema-floor.tawsim"
+    annotator_count = max((row[2] for row in span_rows), default=0)
+    schema_floor = _schema_floor(floor, documents, span_rows, annotator_count)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{floor}{suffix}").unlink(missing_ok=True)
+    del documents, span_rows
+    parse_floor = _parse_floor(corpus)
 
     profile_note = ""
     if profile_dir is not None:  # a second, profiled import (not timed) into a fresh file
@@ -179,6 +238,11 @@ def bench_import(
             "project_bytes": project_bytes,
             "bare_bytes": bare_bytes,
             "baseline_transactions": 1,
+            # What no importer with this schema can go below (see _schema_floor).
+            "floor_real_schema_s": schema_floor,
+            "floor_real_schema_ratio": schema_floor / baseline,
+            "floor_json_parse_s": parse_floor,
+            "floor_json_parse_ratio": parse_floor / baseline,
             "cli_summary": output.strip().splitlines()[-1] if output.strip() else "",
             "profile": profile_note,
         },

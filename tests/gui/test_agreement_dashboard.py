@@ -84,8 +84,8 @@ def test_numbers_shown_equal_the_report(dashboard: AgreementDashboard, team: Pro
     model = dashboard.measures.model()
     assert model.rowCount() == len(COLUMNS) and model.columnCount() == 1 + len(report.per_label)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["overall", "فاعل\n(ACTOR)", "مكان\n(LOCATION)",
-                       "عدد الضحايا\n(CASUALTY_COUNT)", "تاريخ\n(DATE)"]  # fmt: skip
+    assert headers == ["overall", "Actor\n(ACTOR)", "Location\n(LOCATION)",
+                       "Casualty count\n(CASUALTY_COUNT)", "Date\n(DATE)"]  # fmt: skip
     labels = ["", "ACTOR", "LOCATION", "CASUALTY_COUNT", "DATE"]
     for row, (key, title) in enumerate(COLUMNS):
         assert model.headerData(row, Qt.Orientation.Vertical) == title

@@ -62,7 +62,7 @@ def shown(tip: str) -> str:
 def markup_project(tmp_path: Path) -> Path:
     labels = default_labels()
     labels[0] = replace(labels[0], name_ar=ACTOR_AR, name_en=ACTOR_EN, attributes=(ATTRIBUTE,))
-    labels[1] = replace(labels[1], name_ar=LOCATION_AR)
+    labels[1] = replace(labels[1], name_ar=LOCATION_AR, name_en=LOCATION_AR)
     start = TEXT.index(BOLD)
     record = {
         "id": EXTERNAL_ID,
@@ -112,7 +112,7 @@ def test_article_view_tooltip_names_labels_literally(markup_window, qtbot) -> No
     point = point_at(view, TEXT.index(BOLD) + 2)
     QTest.mouseMove(view.viewport(), point)
     qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=2000)
-    assert shown(QToolTip.text()) == f"{ACTOR_AR} (ACTOR)"
+    assert shown(QToolTip.text()) == f"{ACTOR_EN} (ACTOR)"  # the English interface
     QTest.mouseMove(view.viewport(), QPoint(1, 1))
 
 
@@ -128,7 +128,7 @@ def test_document_list_and_its_tooltip(markup_window) -> None:
 def test_span_list_texts_and_tooltips(markup_window, markup_project: Path) -> None:
     model = markup_window.span_model
     assert model.rowCount() == 1  # the annotator's own layer
-    assert model.data(model.index(0, 0)) == ACTOR_AR
+    assert model.data(model.index(0, 0)) == ACTOR_EN  # the English interface
     assert model.data(model.index(0, TEXT_COLUMN)) == BOLD
     tip = model.data(model.index(0, ATTRIBUTES_COLUMN), Qt.ItemDataRole.ToolTipRole)
     assert shown(tip) == f"key=value; key=value  (attributes of ACTOR: {ATTRIBUTE})"
@@ -163,7 +163,7 @@ def test_label_bar_buttons_and_tooltips(markup_window) -> None:
     buttons = markup_window.label_bar.buttons
     actor, location = buttons["ACTOR"], buttons["LOCATION"]
     # "&&" is how a button shows one "&" (a single one would mark a keyboard shortcut).
-    assert actor.text().replace("&&", "&") == f"{ACTOR_AR}  [1 / A]"
+    assert actor.text().replace("&&", "&") == f"{ACTOR_EN}  [1 / A]"  # English interface
     assert location.text().replace("&&", "&") == f"{LOCATION_AR}  [2 / L]"
     assert "&&" in location.text()
     assert shown(actor.toolTip()) == f"ACTOR · {ACTOR_EN}"

@@ -127,9 +127,10 @@ def test_the_list_holds_every_open_disagreement_in_plain_text(review: ReviewWind
     model = review.model
     versions = [[model.data(model.index(r, c)) for c in (2, 3, 4)] for r in range(3)]
     assert versions == [
-        ["مكان: الرقة", "مكان", "مكان: الرقة"],  # the text is shown where it differs
-        ["تاريخ", "تاريخ", "—"],
-        ["فاعل", "مكان", "فاعل"],
+        # The English interface names labels in English; the text is shown where it differs.
+        ["Location: الرقة", "Location", "Location: الرقة"],
+        ["Date", "Date", "—"],
+        ["Actor", "Location", "Actor"],
     ]
     assert model.headerData(2, Qt.Orientation.Horizontal) == "1 · amal"
     assert review.items_title.text() == "Open disagreements: 3"

@@ -58,7 +58,7 @@ def test_retag_that_changes_the_order_moves_the_row_with_its_selection(window) -
     assert [s.uuid for s in session.spans] == [second, first]
     assert selected_rows(window) == [1]
     label = window.span_model.data(window.span_model.index(1, 0), Qt.ItemDataRole.DisplayRole)
-    assert label == session.label("LOCATION").display_name
+    assert label == session.label("LOCATION").name_en  # the English interface
 
 
 def test_deleting_the_selected_span_leaves_nothing_selected(window) -> None:

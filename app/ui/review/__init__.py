@@ -53,7 +53,7 @@ def open_review(
 def open_for(window: MainWindow) -> ReviewWindow | None:
     """Team → Review and adjudicate: the main window's document, or a message saying why
     not (no document open, no annotator has tagged anything, a name that is not a layer)."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QMessageBox
 
     from storage import ProjectError
@@ -61,12 +61,16 @@ def open_for(window: MainWindow) -> ReviewWindow | None:
     session = window.session
     try:
         if session is None or session.document is None:
-            raise ProjectError("Open a document first: review shows one document at a time.")
+            raise ProjectError(
+                QCoreApplication.translate(
+                    "Review", "Open a document first: review shows one document at a time."
+                )
+            )
         return open_review(window, session.document.id)
     except ProjectError as error:
         box = QMessageBox(window)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Review and adjudicate")
+        box.setWindowTitle(QCoreApplication.translate("Review", "Review and adjudicate"))
         box.setTextFormat(Qt.TextFormat.PlainText)  # names and errors are never markup
         box.setText(str(error))
         box.open()  # not exec(): the message needs no answer

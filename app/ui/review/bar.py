@@ -6,8 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
-# Adjudication statuses (the gold layer's document status) as the status box shows them.
-STATUSES = (("new", "new"), ("in_progress", "in progress"), ("done", "done"))
+from app.ui.i18n import status_name
+
+# Adjudication statuses (the gold layer's document status) the status box offers.
+STATUSES = ("new", "in_progress", "done")
 
 
 class ReviewBar(QWidget):
@@ -26,21 +28,21 @@ class ReviewBar(QWidget):
         self.queue_text.setTextFormat(Qt.TextFormat.PlainText)
         self.status_box = QComboBox()
         self.status_box.setObjectName("adjudicationStatus")
-        for status, text in STATUSES:
-            self.status_box.addItem(text, status)
+        for status in STATUSES:
+            self.status_box.addItem(status_name(status), status)
         self.status_box.activated.connect(
             lambda index: self.statusChosen.emit(str(self.status_box.itemData(index)))
         )
         self.quorum = QSpinBox()
         self.quorum.setRange(1, max(1, annotators))
         self.quorum.setValue(max(1, annotators))
-        self.quorum.setPrefix("quorum ")
-        self.quorum.setSuffix(f" of {annotators}")
-        accept = QPushButton("Accept all agreed")
+        self.quorum.setPrefix(self.tr("quorum "))
+        self.quorum.setSuffix(self.tr(" of {n}").format(n=annotators))
+        accept = QPushButton(self.tr("Accept all agreed"))
         accept.clicked.connect(self.acceptAgreedClicked)
-        previous = QPushButton("◀ Previous to adjudicate")
+        previous = QPushButton(self.tr("◀ Previous to adjudicate"))
         previous.clicked.connect(lambda: self.documentStepRequested.emit(-1))
-        following = QPushButton("Next to adjudicate ▶")
+        following = QPushButton(self.tr("Next to adjudicate ▶"))
         following.clicked.connect(lambda: self.documentStepRequested.emit(1))
         for button in (accept, previous, following):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay where the user is
@@ -49,7 +51,7 @@ class ReviewBar(QWidget):
         row.addWidget(self.title)
         row.addWidget(self.queue_text)
         row.addStretch(1)
-        row.addWidget(QLabel("Adjudication:"))
+        row.addWidget(QLabel(self.tr("Adjudication:")))
         row.addWidget(self.status_box)
         row.addSpacing(16)
         row.addWidget(self.quorum)

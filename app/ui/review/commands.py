@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from app.agreement.adjudication import Acceptance, AutoGoldReport
@@ -30,9 +31,8 @@ class _GoldCommand(QUndoCommand):
 class RejectVersions(_GoldCommand):
     """Reject proposed versions: none of them goes to gold, the item is settled."""
 
-    def __init__(
-        self, session: GoldSession, cluster: Cluster, text: str = "Reject the proposed versions"
-    ) -> None:
+    def __init__(self, session: GoldSession, cluster: Cluster, text: str = "") -> None:
+        text = text or QCoreApplication.translate("ReviewCommands", "Reject the proposed versions")
         super().__init__(session, cluster.document_id, text)
         self.versions: list[Version] = cluster.proposals()
         self.added: list[Version] = []
@@ -55,7 +55,11 @@ class AcceptVersion(_GoldCommand):
 
     def __init__(self, session: GoldSession, cluster: Cluster, annotator: str) -> None:
         spans = cluster.spans.get(annotator, ())
-        text = f"Accept {annotator}'s version" + ("" if spans else " (no span)")
+        text = (
+            QCoreApplication.translate("ReviewCommands", "Accept {name}'s version")
+            if spans
+            else QCoreApplication.translate("ReviewCommands", "Accept {name}'s version (no span)")
+        ).format(name=annotator)
         super().__init__(session, cluster.document_id, text)
         self.sources: tuple[Span, ...] = spans
         self.acceptances: list[Acceptance] = []
@@ -91,8 +95,14 @@ class AcceptAgreed(_GoldCommand):
         annotators: Sequence[str],
         quorum: int | None,
     ) -> None:
-        who = "all" if quorum is None else f"{quorum} of {len(annotators)}"
-        super().__init__(session, document_id, f"Accept all agreed ({who})")
+        text = (
+            QCoreApplication.translate("ReviewCommands", "Accept all agreed (all)")
+            if quorum is None
+            else QCoreApplication.translate(
+                "ReviewCommands", "Accept all agreed ({quorum} of {n})"
+            ).format(quorum=quorum, n=len(annotators))
+        )
+        super().__init__(session, document_id, text)
         self.annotators = list(annotators)
         self.quorum = quorum
         self.created: list[Span] = []

@@ -21,9 +21,8 @@ from app.ui.article_view import EASTERN_DIGITS
 from storage import Span
 
 Index = QModelIndex | QPersistentModelIndex
-KIND_NAMES = {"label": "label", "boundary": "boundary", "missing": "missing", "agree": "agreed"}
 WIDEST_COLUMN = 200  # pixels: a long version is elided, the rest stay in sight
-FIXED_COLUMNS = ("Kind", "Text")
+FIXED_COLUMNS = ("Kind", "Text")  # in English; headerData translates them
 NO_SPAN = "—"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter  # Arabic
 
@@ -60,6 +59,15 @@ class DisagreementModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.annotators)
 
+    def kind_name(self, kind: str) -> str:
+        names = {
+            "label": self.tr("label"),
+            "boundary": self.tr("boundary"),
+            "missing": self.tr("missing"),
+            "agree": self.tr("agreed"),
+        }
+        return names.get(kind, kind)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -68,7 +76,7 @@ class DisagreementModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         if section < len(FIXED_COLUMNS):
-            return FIXED_COLUMNS[section]
+            return (self.tr("Kind"), self.tr("Text"))[section]
         number = section - len(FIXED_COLUMNS) + 1
         return f"{number} · {self.annotators[number - 1]}"
 
@@ -79,7 +87,7 @@ class DisagreementModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return KIND_NAMES.get(item.kind, item.kind)
+                return self.kind_name(item.kind)
             if column == 1:
                 return one_line(self.text[item.start : item.end])
             return self.version_text(item, self.annotators[column - len(FIXED_COLUMNS)])

@@ -179,7 +179,7 @@ class GoldEditor(QObject):
         if selection is not None:
             start, end = selection if exact else session.snapped(*selection, label_id)
             if session.duplicate_of(start, end, label_id):
-                self.message.emit("Gold already has this span.")
+                self.message.emit(self.tr("Gold already has this span."))
                 return
             if self.push(TagSpan(session, session.new_span(start, end, label_id))):
                 self.view.clear_selection()  # kept if not stored, to try again
@@ -188,7 +188,9 @@ class GoldEditor(QObject):
         if span is not None and span.label != label_id:
             self.push(UpdateSpan(session, span, label=label_id))
         elif span is None:
-            self.message.emit("Select some text in the gold view first, then press a label key.")
+            self.message.emit(
+                self.tr("Select some text in the gold view first, then press a label key.")
+            )
 
     def delete_selected_span(self) -> None:
         span = self.session.span(self.session.selected_uuid)

@@ -125,7 +125,9 @@ class LayerPanel(QWidget):
         row.addStretch(1)
         self.accept_button: QPushButton | None = None
         if accept_hint:
-            self.accept_button = QPushButton(f"Accept this version  [{accept_hint}]")
+            self.accept_button = QPushButton(
+                self.tr("Accept this version  [{keys}]").format(keys=accept_hint)
+            )
             self.accept_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.accept_button.clicked.connect(self.acceptClicked)
             row.addWidget(self.accept_button)
@@ -137,7 +139,7 @@ class LayerPanel(QWidget):
         self.band = band
 
     def set_count(self, spans: int) -> None:
-        self.count.setText(f"· {spans} spans")
+        self.count.setText(self.tr("· {n} spans").format(n=spans))
 
 
 # -- positions shared by the views (UTF-16: every view shows the same text) --------------

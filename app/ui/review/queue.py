@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import QCoreApplication
+
 from app.agreement import adjudication
 from storage import Annotator, Project, ProjectError
 
@@ -19,7 +21,11 @@ def review_annotators(project: Project, names: Sequence[str] | None, gold: str) 
     tagged = {row[0] for row in project.conn.execute("SELECT DISTINCT annotator_id FROM spans")}
     found = [a for a in chosen if a.id in tagged]
     if not found:
-        raise ProjectError("no annotator has tagged anything yet: there is nothing to review")
+        raise ProjectError(
+            QCoreApplication.translate(
+                "Review", "no annotator has tagged anything yet: there is nothing to review"
+            )
+        )
     return found
 
 
@@ -76,5 +82,10 @@ class AdjudicationQueue:
         if self.documents is None:
             return ""
         ids = [doc for doc, _ in self.documents]
-        where = f"{ids.index(current) + 1} of " if current in ids else ""
-        return f"· {where}{len(ids)} documents to adjudicate"
+        if current in ids:
+            return QCoreApplication.translate(
+                "Review", "· {position} of {n} documents to adjudicate"
+            ).format(position=ids.index(current) + 1, n=len(ids))
+        return QCoreApplication.translate("Review", "· {n} documents to adjudicate").format(
+            n=len(ids)
+        )

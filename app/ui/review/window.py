@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.agreement.alignment import Cluster
 from app.ui.commands import SetStatus
 from app.ui.fonts import article_font
+from app.ui.i18n import label_name
 from app.ui.label_bar import LabelBar
 from app.ui.layer import SpanLayer
 from app.ui.read_only import GuardedEdit, ReadOnlyMode
@@ -80,7 +81,9 @@ class ReviewWindow(QMainWindow):
         self.gold_view = ReviewView()
         self.gold_view.setFont(font)
         self.gold_view.setObjectName("goldView")
-        self.gold_panel = LayerPanel(f"{gold} · adjudicated layer", GOLD_BAND, self.gold_view)
+        self.gold_panel = LayerPanel(
+            self.tr("{name} · adjudicated layer").format(name=gold), GOLD_BAND, self.gold_view
+        )
         self.label_bar = LabelBar()
         self.gold_panel.layout().insertWidget(1, self.label_bar)
         self.editor = GoldEditor(self.session, self.gold_view, self.push)
@@ -113,11 +116,13 @@ class ReviewWindow(QMainWindow):
         stack.setSizes([2] * len(self.panels) + [3])  # proportions: gold gets more room
         self.items_title = QLabel()
         self.items_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.reject_button = QPushButton("Reject the proposed versions  [R / Ctrl+Delete]")
+        self.reject_button = QPushButton(self.tr("Reject the proposed versions  [R / Ctrl+Delete]"))
         self.reject_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         hint = QLabel(
-            "N / Shift+N or F8 / Shift+F8: next / previous · 1…9: accept that annotator's"
-            " version · R: reject · Ctrl+Return: done, next document · Ctrl+Z: undo"
+            self.tr(
+                "N / Shift+N or F8 / Shift+F8: next / previous · 1…9: accept that annotator's"
+                " version · R: reject · Ctrl+Return: done, next document · Ctrl+Z: undo"
+            )
         )
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
@@ -168,7 +173,7 @@ class ReviewWindow(QMainWindow):
 
     def show_document(self, document_id: int) -> None:
         if self.project.documents.get(document_id) is None:
-            raise ProjectError(f"no document with id {document_id}")
+            raise ProjectError(self.tr("no document with id {id}").format(id=document_id))
         self.session.open_document(document_id)
 
     def _on_document_opened(self, document_id: int) -> None:
@@ -184,7 +189,9 @@ class ReviewWindow(QMainWindow):
         self.gold_view.show_text(text, offsets, session.overlapping)
         document = session.document
         self.bar.title.setText(document.title or document.external_id)
-        self.setWindowTitle(f"Review — {document.title or document.external_id}")
+        self.setWindowTitle(
+            self.tr("Review — {title}").format(title=document.title or document.external_id)
+        )
         self._on_status_changed(document_id, session.status())
         self._update_queue_text()
         self.refresh_items(keep=False)
@@ -195,7 +202,7 @@ class ReviewWindow(QMainWindow):
         target = self.queue.following(self.document_id, step, open_only=open_only)
         if target is None:
             self._update_queue_text()
-            self.show_message("Every other document is adjudicated.")
+            self.show_message(self.tr("Every other document is adjudicated."))
             return None
         self.show_document(target)
         return target
@@ -209,7 +216,9 @@ class ReviewWindow(QMainWindow):
         if not self.push(SetStatus(self.session, document_id, "done")):
             return
         if self.step_document(1, open_only=True) is not None and left:
-            self.show_message(f"The previous document was marked done with {left} items open.")
+            self.show_message(
+                self.tr("The previous document was marked done with {n} items open.").format(n=left)
+            )
 
     def set_status(self, status: str) -> None:
         document_id = self.document_id
@@ -246,7 +255,7 @@ class ReviewWindow(QMainWindow):
         self.model.set_items(items, document.text)
         if not keep:
             self.items.fit_columns()
-        self.items_title.setText(f"Open disagreements: {len(items)}")
+        self.items_title.setText(self.tr("Open disagreements: {n}").format(n=len(items)))
         self.gold_panel.set_count(len(self.session.spans))
         if not items:
             for view in self.views():
@@ -272,7 +281,7 @@ class ReviewWindow(QMainWindow):
     def step_item(self, step: int) -> None:
         count = self.model.rowCount()
         if not count:
-            self.show_message("No open disagreements in this document.")
+            self.show_message(self.tr("No open disagreements in this document."))
             return
         row = self.items.currentIndex().row()
         row = (-1 if step > 0 else 0) if row < 0 else row
@@ -318,17 +327,21 @@ class ReviewWindow(QMainWindow):
         if not self.push(command):
             return
         if command.report is not None and command.report.skipped_done:
-            self.show_message("This document's adjudication is done: nothing was added.")
+            self.show_message(self.tr("This document's adjudication is done: nothing was added."))
         else:
-            self.show_message(f"{len(command.created)} agreed spans accepted into gold.")
+            self.show_message(
+                self.tr("{n} agreed spans accepted into gold.").format(n=len(command.created))
+            )
 
     def push(self, command: QUndoCommand) -> bool:
         """Do an edit on the gold undo stack: True once it is stored. Refused while the
         project is read-only; a write the disk refuses is rolled back and reported."""
         mode = self.read_only
         if self.project.read_only or (mode is not None and mode.active):
-            reason = mode.reason if mode is not None and mode.reason else "open read-only"
-            self.show_message(f"Read-only ({reason}): nothing was changed.")
+            reason = mode.reason if mode is not None and mode.reason else self.tr("open read-only")
+            self.show_message(
+                self.tr("Read-only ({reason}): nothing was changed.").format(reason=reason)
+            )
             return False
         failures: list[Exception] = []
 
@@ -352,7 +365,7 @@ class ReviewWindow(QMainWindow):
 
     def _label_name(self, label_id: str) -> str:
         label = self.session.label(label_id)
-        return label.display_name if label is not None else label_id
+        return label_name(label) if label is not None else label_id
 
     def _label_color(self, label_id: str) -> str:
         label = self.session.label(label_id)
@@ -361,7 +374,7 @@ class ReviewWindow(QMainWindow):
     def _on_labels_changed(self) -> None:
         labels = self.session.labels
         self.label_bar.set_labels(labels)
-        names = {label.id: f"{label.display_name} ({label.id})" for label in labels}
+        names = {label.id: f"{label_name(label)} ({label.id})" for label in labels}
         colors = {label.id: label.color for label in labels}
         for view in self.views():
             view.label_names = names

@@ -1,0 +1,321 @@
+"""Suggestions in the article view: computed when a document opens, painted with a dashed
+underline in the label's colour, never annotations until accepted.
+
+The open document's suggestions (app.assist.suggest: casualty counts, dates and the
+project's gazetteer, merged so that they never overlap) are kept here, with the
+annotator's rejections. Which are *shown* is decided when asked: a suggestion is hidden
+while a span of the annotator overlaps it or while it is rejected, so accepting (a normal
+span, through TagSpan), undoing that, rejecting and un-rejecting need no bookkeeping here
+beyond the rejected set; the article view repaints only the characters that changed.
+
+Long articles are computed off the UI thread (the casualty recognizer reads ~130,000
+characters a second); a result that arrives after the user moved on is dropped.
+The gazetteer is built once per project from every layer and grows as the annotator tags
+ACTOR and LOCATION spans: a new name is looked for at once in the open document.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QTextCursor, QUndoCommand
+
+from app.assist.gazetteer import LABELS as NAME_LABELS
+from app.assist.gazetteer import Gazetteer, build_gazetteer, find_names
+from app.assist.suggest import Key, merge, suggest_document
+from app.assist.suggestion import Suggestion
+from app.settings import SHOW_SUGGESTIONS
+from app.ui.commands import TagSpan
+from app.ui.highlights import no_suggestions
+from storage import Span
+from storage.suggestion_rejections import SuggestionRejectionStore
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+    from app.ui.session import AnnotationSession
+
+# Up to this many characters suggestions are computed at once (a few tens of ms); longer
+# articles are computed in a worker thread and painted when ready.
+COMPUTE_AT_ONCE = 8_000
+# Menu actions whose shortcuts work only while the article view has the focus: Return
+# must keep working in the find bar and in dialogs.
+VIEW_ACTIONS = ("accept_suggestion", "reject_suggestion", "next_suggestion", "previous_suggestion")
+
+
+class SuggestionOverlay(QObject):
+    computed = Signal(int, object)  # generation, list[Suggestion]: from the worker thread
+    changed = Signal()  # the open document's suggestions were (re)computed
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.view = window.article_view
+        self.enabled = window.settings.get(SHOW_SUGGESTIONS, True) is not False
+        self.session: AnnotationSession | None = None
+        self.gazetteer: Gazetteer | None = None
+        self.found: list[Suggestion] = []  # the open document's, sorted, never overlapping
+        self._starts: list[int] = []
+        self.rejected: set[Key] = set()
+        self.document_id: int | None = None
+        self.last_seconds = 0.0  # how long the open document's suggestions took
+        self._generation = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self.computed.connect(self._on_computed, Qt.ConnectionType.QueuedConnection)
+        self.view.textShown.connect(self.document_shown)
+
+    # -- wiring -----------------------------------------------------------------------------
+    def attach(self, session: AnnotationSession) -> None:
+        """A project was opened: its gazetteer is built when first needed."""
+        self.session = session
+        self.gazetteer = None
+        self.found, self._starts, self.rejected = [], [], set()
+        self.document_id = None
+        session.spanRowsChanged.connect(self._on_rows_changed)
+
+    def bind_actions(self, actions: dict[str, QAction]) -> None:
+        """Give the view the keys of the Suggestions menu (see VIEW_ACTIONS)."""
+        for name in VIEW_ACTIONS:
+            action = actions.get(name)
+            if action is not None:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                self.view.addAction(action)
+        toggle = actions.get("show_suggestions")
+        if toggle is not None:
+            toggle.setCheckable(True)
+            toggle.setChecked(self.enabled)
+
+    # -- computing --------------------------------------------------------------------------
+    def document_shown(self) -> None:
+        """The view shows another article (or the same one again): compute its suggestions."""
+        session = self.session
+        self._generation += 1
+        self.found, self._starts = [], []
+        self.view.painter.suggestions = self.shown_between if self.enabled else no_suggestions
+        if session is None or session.document is None:
+            self.document_id = None
+            return
+        document = session.document
+        self.document_id = document.id
+        store = SuggestionRejectionStore(session.project)
+        self.rejected = store.keys(document.id, session.annotator.id)
+        if not self.enabled:
+            return
+        if self.gazetteer is None:
+            self.gazetteer = Gazetteer.from_project(session.project)
+        generation, gazetteer = self._generation, self.gazetteer
+        text, published = document.text, document.published
+
+        def compute() -> None:
+            began = time.perf_counter()
+            found = suggest_document(text, published, gazetteer)
+            self.last_seconds = time.perf_counter() - began
+            self.computed.emit(generation, found)
+
+        if len(text) <= COMPUTE_AT_ONCE:
+            began = time.perf_counter()
+            self._show(generation, suggest_document(text, published, gazetteer))
+            self.last_seconds = time.perf_counter() - began
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="suggestions")
+        self._pool.submit(compute)
+
+    def _on_computed(self, generation: int, found: list[Suggestion]) -> None:
+        self._show(generation, found)
+
+    def _show(self, generation: int, found: list[Suggestion]) -> None:
+        if generation != self._generation:
+            return  # computed for a document no longer open
+        self.found = found
+        self._starts = [s.start for s in found]
+        if found:
+            self.view.repaint_range(found[0].start, found[-1].end)
+        self.changed.emit()
+
+    def _on_rows_changed(self, old_row: int, new_row: int) -> None:
+        """A span was added: a new ACTOR/LOCATION name joins the gazetteer and is looked
+        for in the open document at once."""
+        session = self.session
+        if session is None or old_row != -1 or new_row < 0 or self.gazetteer is None:
+            return
+        span = session.spans[new_row]
+        if span.label not in NAME_LABELS:
+            return
+        known = len(self.gazetteer)
+        self.gazetteer.add(span.text, span.label)
+        if len(self.gazetteer) == known or session.document is None or not self.enabled:
+            return
+        hits = find_names(session.document.text, build_gazetteer([(span.text, span.label)]))
+        if hits:
+            self.found = merge([*self.found, *hits])
+            self._starts = [s.start for s in self.found]
+            for hit in hits:
+                self.view.repaint_range(hit.start, hit.end)
+
+    # -- what is shown ----------------------------------------------------------------------
+    def is_shown(self, suggestion: Suggestion) -> bool:
+        session = self.session
+        if session is None or (suggestion.start, suggestion.end, suggestion.label) in self.rejected:
+            return False
+        return not session.overlapping(suggestion.start, suggestion.end)
+
+    def shown_between(self, start: int, end: int) -> list[Suggestion]:
+        """The shown suggestions overlapping [start, end): what the painter asks for."""
+        row = max(0, bisect_right(self._starts, start) - 1)
+        result = []
+        while row < len(self.found) and self.found[row].start < end:
+            suggestion = self.found[row]
+            if suggestion.end > start and self.is_shown(suggestion):
+                result.append(suggestion)
+            row += 1
+        return result
+
+    def shown(self) -> list[Suggestion]:
+        return [s for s in self.found if self.is_shown(s)] if self.enabled else []
+
+    def current(self) -> Suggestion | None:
+        """The shown suggestion under the selection, or at the caret (or just before it)."""
+        if not self.enabled:
+            return None
+        selection = self.view.selection_code_points()
+        if selection is not None:
+            hits = self.shown_between(*selection)
+            return hits[0] if hits else None
+        offsets = self.view.painter.offsets
+        caret = offsets.to_code_point(min(self.view.textCursor().position(), offsets.length_utf16))
+        near = self.shown_between(max(0, caret - 1), caret + 1)
+        inside = [s for s in near if s.start <= caret < s.end]
+        return (inside or near or [None])[0]
+
+    # -- actions ----------------------------------------------------------------------------
+    def toggle(self) -> None:
+        """Suggestions → Show suggestions: follows the (checkable) action's state."""
+        action = self.window.actions_by_name.get("show_suggestions")
+        self.set_enabled(action.isChecked() if action is not None else not self.enabled)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.window.settings.set(SHOW_SUGGESTIONS, enabled)
+        self.document_shown()  # computes (or drops) the open document's suggestions
+        if not enabled:
+            self.view.repaint_range(0, self.view.painter.offsets.length)
+
+    def accept(self) -> None:
+        suggestion = self._current_or_say()
+        session = self.session
+        if suggestion is None or session is None:
+            return
+        command = TagSpan(session, self._span(suggestion))
+        command.setText(self.tr("Accept suggestion"))
+        if self.window.read_only.push(command):
+            self.view.clear_selection()
+
+    def reject(self) -> None:
+        suggestion = self._current_or_say()
+        if suggestion is None or self.session is None or self.document_id is None:
+            return
+        self.window.read_only.push(RejectSuggestion(self, self.document_id, suggestion))
+
+    def accept_all(self) -> None:
+        session = self.session
+        shown = self.shown()
+        if session is None or session.document is None or not shown:
+            self._say(self.tr("No suggestions to accept in this document."))
+            return
+        text = self.tr("Accept {count} suggestions").format(count=len(shown))
+        tags = [TagSpan(session, self._span(suggestion)) for suggestion in shown]
+        self.window.read_only.push(AcceptAll(session, text, tags))
+
+    def step(self, step: int) -> None:
+        """Select the next (+1) or previous (-1) shown suggestion, wrapping around."""
+        shown = self.shown()
+        if not shown:
+            self._say(self.tr("No suggestions in this document."))
+            return
+        offsets = self.view.painter.offsets
+        cursor = self.view.textCursor()
+        here = offsets.to_code_point(min(cursor.selectionStart(), offsets.length_utf16))
+        if step > 0:
+            target = next((s for s in shown if s.start > here), shown[0])
+        else:
+            target = next((s for s in reversed(shown) if s.start < here), shown[-1])
+        caret = QTextCursor(self.view.document())
+        caret.setPosition(offsets.to_utf16(target.start))
+        self.view.painter.format_block(caret.block())  # before the view lays it out
+        self.view.select_code_points(target.start, target.end)
+        self.view.ensureCursorVisible()
+
+    def _span(self, suggestion: Suggestion) -> Span:
+        assert self.session is not None
+        span = self.session.new_span(suggestion.start, suggestion.end, suggestion.label)
+        return replace(span, attrs=dict(suggestion.attrs))
+
+    def _current_or_say(self) -> Suggestion | None:
+        suggestion = self.current()
+        if suggestion is None:
+            self._say(self.tr("No suggestion at the caret: F9 goes to the next one."))
+        return suggestion
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class AcceptAll(QUndoCommand):
+    """Accepting every suggestion of a document: one undo step, one transaction."""
+
+    def __init__(self, session: AnnotationSession, text: str, tags: list[TagSpan]) -> None:
+        super().__init__(text)
+        self.session = session
+        self.tags = tags
+
+    def redo(self) -> None:
+        with self.session.project.transaction():
+            for tag in self.tags:
+                tag.redo()
+
+    def undo(self) -> None:
+        with self.session.project.transaction():
+            for tag in reversed(self.tags):
+                tag.undo()
+
+
+class RejectSuggestion(QUndoCommand):
+    """Rejecting a suggestion, stored so it does not come back; undo takes it back."""
+
+    def __init__(self, overlay: SuggestionOverlay, document_id: int, suggestion: Suggestion):
+        super().__init__(QCoreApplication.translate("SuggestionOverlay", "Reject suggestion"))
+        self.overlay = overlay
+        self.document_id = document_id
+        self.suggestion = suggestion
+
+    def redo(self) -> None:
+        self._store(reject=True)
+
+    def undo(self) -> None:
+        self._store(reject=False)
+
+    def _store(self, *, reject: bool) -> None:
+        overlay, s = self.overlay, self.suggestion
+        session = overlay.session
+        assert session is not None
+        session.open_document(self.document_id)  # shows the document the step was made in
+        store = SuggestionRejectionStore(session.project)
+        key = (self.document_id, session.annotator.id, s.start, s.end, s.label)
+        by = session.annotator.name
+        if reject:
+            store.add(*key, by=by)
+            overlay.rejected.add((s.start, s.end, s.label))
+        else:
+            store.remove(*key, by=by)
+            overlay.rejected.discard((s.start, s.end, s.label))
+        overlay.view.repaint_range(s.start, s.end)

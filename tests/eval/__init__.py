@@ -1,0 +1,1 @@
+"""Held-out evaluation of the suggestion sources (issue 5)."""

@@ -1,0 +1,228 @@
+"""Suggestions in the article view: dashed underlines, accept, reject, accept all, toggle."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtTest import QTest
+
+from app.core.setup import init_project
+from app.settings import SHOW_SUGGESTIONS, Settings
+from app.ui.main_window import MainWindow
+from storage import Span
+from storage.clock import now
+from storage.documents import NewDocument
+from storage.ids import new_id
+from tests.gui.helpers import painted_formats
+
+# An emoji first: UTF-16 offsets run one ahead of code points after it.
+FIRST = "😢 قُتل ثلاثة عشر مدنياً بدير الزور فجر اليوم الأربعاء، وفق المرصد. واتصل شاهد بالمرصد."
+SECOND = "وصل الوفد إلى دير الزور أمس."
+# (text, label) the first article should suggest, in order
+EXPECTED = [
+    ("ثلاثة عشر", "CASUALTY_COUNT"),
+    ("دير الزور", "LOCATION"),
+    ("فجر اليوم الأربعاء", "DATE"),
+]
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    path = tmp_path / "project.tawsim"
+    with init_project(path) as project:
+        with project.transaction():
+            for external_id, text in (("first", FIRST), ("second", SECOND)):
+                project.documents.add(
+                    NewDocument(external_id, text, external_id * 32, published="2023-11-08"),
+                    imported_at=now(),
+                )
+        # Another annotator's span teaches the gazetteer 'دير الزور'.
+        start = SECOND.index("دير الزور")
+        project.spans.create(
+            Span(new_id(), 2, "nour", start, start + 9, "LOCATION", "دير الزور"), by="nour"
+        )
+    return path
+
+
+def open_window(path: Path, qtbot, settings: Settings | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(path, "alice", settings or Settings())
+    qtbot.addWidget(window)
+    window.resize(1100, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_document(1)
+    return window
+
+
+@pytest.fixture
+def window(path: Path, qtbot):  # type: ignore[no-untyped-def]
+    win = open_window(path, qtbot)
+    yield win
+    win.close()
+
+
+def shown(window: MainWindow) -> list[tuple[str, str]]:
+    return [(FIRST[s.start : s.end], s.label) for s in window.suggestions.shown()]
+
+
+def dashed(window: MainWindow) -> list[tuple[int, int, QTextCharFormat]]:
+    """(code point start, end, format) of every dashed range painted, mapped back."""
+    offsets = window.article_view.painter.offsets
+    return [
+        (offsets.to_code_point(s), offsets.to_code_point(e), fmt)
+        for s, e, fmt in painted_formats(window.article_view)
+        if fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.DashUnderline
+    ]
+
+
+def stored(path: Path, annotator: str = "alice") -> list[tuple[str, str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT s.text, s.label, s.attrs FROM spans s JOIN annotators a"
+            " ON a.id = s.annotator_id WHERE a.name = ? ORDER BY s.start",
+            (annotator,),
+        ).fetchall()
+
+
+def caret_into(window: MainWindow, text: str) -> None:
+    view = window.article_view
+    start = FIRST.index(text)
+    view.select_code_points(start + 1, start + 1)
+    view.setFocus()
+
+
+def test_suggestions_are_dashed_underlines_in_the_label_colour_on_exact_characters(
+    window: MainWindow,
+) -> None:
+    assert shown(window) == EXPECTED
+    painter = window.article_view.painter
+    ranges = dashed(window)
+    assert [(FIRST[s:e], fmt.underlineColor().name()) for s, e, fmt in ranges] == [
+        (text, painter.color(label).darker(140).name()) for text, label in EXPECTED
+    ]
+    for _s, _e, fmt in ranges:  # no background: nothing that looks like a span
+        assert fmt.background().style() == Qt.BrushStyle.NoBrush
+    # Not annotations: no span stored, none listed, none counted.
+    assert stored(window.project.path) == []  # type: ignore[union-attr]
+    assert window.span_model.rowCount() == 0 and len(window.session.spans) == 0  # type: ignore[union-attr]
+    assert "0 spans" in window.status_text.text()
+
+
+def test_accept_creates_the_span_with_attributes_and_undo_brings_it_back(
+    window: MainWindow,
+) -> None:
+    caret_into(window, "ثلاثة عشر")
+    QTest.keyClick(window.article_view, Qt.Key.Key_Return)
+    [(text, label, attrs)] = stored(window.project.path)  # type: ignore[union-attr]
+    assert (text, label) == ("ثلاثة عشر", "CASUALTY_COUNT")
+    assert '"value": 13' in attrs and '"qualifier": "exact"' in attrs
+    assert window.span_model.rowCount() == 1
+    assert shown(window) == EXPECTED[1:]
+    assert [FIRST[s:e] for s, e, _f in dashed(window)] == [t for t, _l in EXPECTED[1:]]
+    window.undo_group.undo()
+    assert stored(window.project.path) == []  # type: ignore[union-attr]
+    assert shown(window) == EXPECTED
+    assert [FIRST[s:e] for s, e, _f in dashed(window)] == [t for t, _l in EXPECTED]
+
+
+def test_reject_persists_across_reopening_and_undo_unrejects(
+    path: Path, window: MainWindow, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    caret_into(window, "فجر اليوم")
+    QTest.keyClick(window.article_view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+    assert shown(window) == EXPECTED[:2]
+    window.undo_group.undo()
+    assert shown(window) == EXPECTED
+    window.undo_group.redo()
+    window.show_document(2)
+    window.show_document(1)
+    assert shown(window) == EXPECTED[:2]
+    window.close()
+    again = open_window(path, qtbot)
+    assert shown(again) == EXPECTED[:2]
+    assert stored(path) == []  # a rejection is no span
+    again.close()
+
+
+def test_next_previous_and_accept_all_in_one_undo_step(window: MainWindow) -> None:
+    view = window.article_view
+    view.select_code_points(0, 0)
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_F9)
+    assert view.selection_code_points() == (FIRST.index("ثلاثة"), FIRST.index(" مدنياً"))
+    QTest.keyClick(view, Qt.Key.Key_F9)
+    QTest.keyClick(view, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selection_code_points() == (FIRST.index("ثلاثة"), FIRST.index(" مدنياً"))
+    QTest.keyClick(view, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)
+    assert [(t, lab) for t, lab, _a in stored(window.project.path)] == EXPECTED  # type: ignore[union-attr]
+    assert shown(window) == [] and window.span_model.rowCount() == 3
+    stack = window.session.undo_stack  # type: ignore[union-attr]
+    assert stack.count() == 1
+    window.undo_group.undo()
+    assert stored(window.project.path) == [] and shown(window) == EXPECTED  # type: ignore[union-attr]
+
+
+def test_toggle_off_hides_them_and_is_remembered(path: Path, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(tmp_path / "settings.json")
+    window = open_window(path, qtbot, settings)
+    toggle = window.actions_by_name["show_suggestions"]
+    assert toggle.isChecked() and dashed(window)
+    toggle.trigger()
+    assert not toggle.isChecked() and dashed(window) == [] and shown(window) == []
+    caret_into(window, "ثلاثة عشر")
+    QTest.keyClick(window.article_view, Qt.Key.Key_Return)  # nothing to accept
+    assert stored(path) == []
+    window.close()
+    assert Settings(tmp_path / "settings.json").get(SHOW_SUGGESTIONS) is False
+    again = open_window(path, qtbot, Settings(tmp_path / "settings.json"))
+    assert dashed(again) == [] and not again.actions_by_name["show_suggestions"].isChecked()
+    again.actions_by_name["show_suggestions"].trigger()
+    assert shown(again) == EXPECTED
+    again.close()
+
+
+def test_a_newly_tagged_name_is_suggested_elsewhere_at_once(window: MainWindow) -> None:
+    start = FIRST.index("المرصد")
+    window.article_view.select_code_points(start, start + len("المرصد"))
+    QTest.keyClick(window.article_view, Qt.Key.Key_1)  # ACTOR
+    second = FIRST.rindex("المرصد")  # in "بالمرصد": the proclitic stays outside
+    assert shown(window) == [*EXPECTED, ("المرصد", "ACTOR")]
+    assert (second, second + len("المرصد")) in [(s, e) for s, e, _f in dashed(window)]
+
+
+def test_read_only_refuses_accept_and_reject(path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from storage import open_project
+
+    with open_project(path, holder="someone else"):
+        window = open_window(path, qtbot)
+        assert window.read_only.active
+        caret_into(window, "ثلاثة عشر")
+        QTest.keyClick(window.article_view, Qt.Key.Key_Return)
+        QTest.keyClick(window.article_view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+        assert shown(window) == EXPECTED
+        window.close()
+    assert stored(path) == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM suggestion_rejections").fetchone()[0] == 0
+
+
+def test_a_long_article_is_computed_off_the_ui_thread(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "long.tawsim"
+    text = ("😢 " + FIRST + "\n") * 2800  # about 200,000 characters
+    with init_project(path) as project, project.transaction():
+        project.documents.add(
+            NewDocument("long", text, "l" * 64, published="2023-11-08"), imported_at=now()
+        )
+    began = time.perf_counter()
+    window = open_window(path, qtbot)
+    opened = time.perf_counter() - began
+    qtbot.waitUntil(lambda: len(window.suggestions.found) > 0, timeout=20_000)
+    assert len(window.suggestions.shown()) == 2 * 2800  # the count and the date, each line
+    print(f"opened in {opened:.3f} s, suggestions in {window.suggestions.last_seconds:.3f} s")
+    window.close()
