@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import accumulate, combinations
 from typing import Any
 
 Value = Hashable
@@ -398,9 +398,7 @@ def _expected(stretch: Stretch, raters: int, category: Hashable) -> float:
     # (a loop over the gaps per unit is quadratic: minutes on 10,000 documents); units of
     # the same length share the sum.
     gaps.sort()
-    suffix = [0] * (len(gaps) + 1)
-    for i in range(len(gaps) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + gaps[i]
+    suffix = list(accumulate(reversed(gaps), initial=0))[::-1]
     total = 0.0
     for unit_length, times in lengths.items():
         within = (count - 1) * (2 * unit_length**3 - 3 * unit_length**2 + unit_length) / 3

@@ -19,8 +19,6 @@ DKPro Statistics).
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -28,23 +26,39 @@ from itertools import combinations
 from statistics import mean
 from typing import Any
 
+import numpy as np
+
+from app.agreement.arrays import exact_mean
+from app.agreement.corpus import Corpus, load
 from app.agreement.measures import (
     Matches,
-    Stretch,
     UnitizingResult,
     alpha_from_counts,
     cohen_kappa_from_table,
-    concatenate,
     fleiss_kappa_from_counts,
     stretch_alpha,
-    summarize_stretch,
+)
+from app.agreement.span_counts import PairCounts, pair_counts
+from app.agreement.token_scores import (
+    cohen_kappas,
+    corpus_rows,
+    document_alpha,
+    document_fleiss,
+    pair_tables,
+    rows,
+    table_counter,
+)
+from app.agreement.tokens import TOKEN
+from app.agreement.unitizing_arrays import (
+    Units,
+    corpus_stretch,
+    document_alphas,
+    observed_sums,
 )
 from storage import Project, ProjectError
 
 OUTSIDE = "O"
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-TOKEN = re.compile(rf"[\w{_MARKS}]+|[^\w\s]")
-_WORD_CHAR = re.compile(rf"[\w{_MARKS}]")
+__all__ = ["TOKEN", "AgreementReport", "compute_agreement"]
 
 SpanTuple = tuple[int, int, str]
 Row = tuple[str, ...]  # one token's labels from each annotator, sorted: a hashable multiset
@@ -174,47 +188,48 @@ def compute_agreement(
     people = _annotators(project, annotators)
     names = {a: n for a, n in people}
     ids = [a for a, _ in people]
-    spans = _spans(project, ids)
-    worked = _worked_on(project, ids, spans)
-    in_scope = sorted(
-        d
-        for d, who in worked.items()
-        if len(who) >= 2 and (document_ids is None or d in document_ids)
-    )
-    labels = sorted({label for per in spans.values() for s in per.values() for _, _, label in s})
-    tally = _Tally()
-    per_document: list[DocumentScores] = []
-    stretches: list[tuple[Stretch, list[int]]] = []
-    for done, (document_id, external_id, text) in enumerate(_texts(project, in_scope)):
-        if progress and done % PROGRESS_EVERY == 0 and not progress(done, len(in_scope)):
-            raise AgreementCancelled("agreement cancelled")
-        who = sorted(worked[document_id])
-        everyone = len(who) == len(ids)
-        layers = {a: sorted(spans.get(document_id, {}).get(a, [])) for a in who}
-        local = _Tally()
-        _tally_document(local, layers, _token_labels(text, layers), everyone=everyone)
-        _merge(tally, local)
-        stretch = summarize_stretch(_units(layers), len(who), 0, len(text))
-        if everyone:
-            stretches.append((stretch, who))
-        exact, _ = local.matches()
-        per_document.append(
-            DocumentScores(
-                document_id,
-                external_id,
-                [names[a] for a in who],
-                _scores(local, stretch_alpha(stretch, len(who))),
-                exact.only_first + exact.only_second,
-            )
-        )
-    # The continuum of the documents everyone worked on, laid end to end; raters are
-    # numbered by their place in ``ids`` everywhere, as in each document's stretch.
+    columns = sorted(ids)  # the per-document code listed annotators by id
+    corpus = load(project, columns, document_ids)
+    total = len(corpus.documents)
+    if progress and total and not progress(0, total):
+        raise AgreementCancelled("agreement cancelled")
+    units = Units(corpus)
+    observed = observed_sums(corpus, units)
     position = {a: i for i, a in enumerate(ids)}
     unitizing = stretch_alpha(
-        concatenate((s, [position[a] for a in who]) for s, who in stretches), len(ids)
+        corpus_stretch(corpus, units, observed, [position[a] for a in columns]), len(ids)
+    )
+    items = rows(corpus)
+    tally = _Tally(
+        all_rows=corpus_rows(corpus, items, corpus.everyone),
+        some_rows=corpus_rows(corpus, items, np.ones(total, dtype=bool)),
+    )
+    counts = pair_counts(corpus)
+    kappas = []
+    for both in counts:
+        key = (columns[both.a], columns[both.b])
+        tables = pair_tables(corpus, both.a, both.b)
+        if both.documents.any():
+            tally.pair_documents[key] = int(both.documents.sum())
+            tally.tables[key] = table_counter(corpus, tables.sum(axis=0))
+        kappa, defined = cohen_kappas(tables)
+        kappas.append((kappa.tolist(), (defined & both.documents).tolist()))
+        sums = [x.sum(axis=0).tolist() for x in (both.first, both.second, both.exact, both.overlap)]
+        for code, label in enumerate(corpus.codes):
+            if sums[0][code] or sums[1][code]:
+                tally.spans[(*key, label)] = [sums[k][code] for k in range(4)]
+    per_document = _documents(
+        corpus,
+        counts,
+        kappas,
+        document_fleiss(corpus, items),
+        document_alpha(corpus, items),
+        document_alphas(corpus, units, observed),
+        names,
+        progress,
     )
     overall = _scores(tally, unitizing)
-    per_label = {label: _scores(tally, unitizing, only=label) for label in labels}
+    per_label = {label: _scores(tally, unitizing, only=label) for label in corpus.labels}
     pairs = []
     for a, b in combinations(ids, 2):
         pair = (a, b) if a < b else (b, a)
@@ -234,9 +249,55 @@ def compute_agreement(
             )
         )
     per_document.sort(key=lambda d: (-d.disagreements, d.external_id))
-    return AgreementReport(
-        [names[a] for a in ids], len(in_scope), overall, per_label, pairs, per_document
-    )
+    return AgreementReport([names[a] for a in ids], total, overall, per_label, pairs, per_document)
+
+
+def _documents(
+    corpus: Corpus,
+    counts: list[PairCounts],
+    kappas: list[tuple[list[float], list[bool]]],
+    fleiss: list[float | None],
+    alpha: list[float | None],
+    alpha_u: list[float | None],
+    names: dict[int, str],
+    progress: Progress | None,
+) -> list[DocumentScores]:
+    """Each document's scores from the corpus-wide arrays."""
+    # Per document, over pairs and labels: spans of the first and second annotator,
+    # exact pairs, pairs by exact or overlap.
+    spans = [
+        sum(getattr(pair, name).sum(axis=1) for pair in counts).tolist()
+        if counts
+        else [0] * len(corpus.documents)
+        for name in ("first", "second", "exact", "overlap")
+    ]
+    present = corpus.present.tolist()
+    annotators = corpus.annotators
+    result = []
+    for index, document_id in enumerate(corpus.documents):
+        due = progress is not None and index > 0 and index % PROGRESS_EVERY == 0
+        if due and progress is not None and not progress(index, len(corpus.documents)):
+            raise AgreementCancelled("agreement cancelled")
+        first, second = spans[0][index], spans[1][index]
+        exact, loose = spans[2][index], spans[3][index]
+        defined = [values[index] for values, ok in kappas if ok[index]]
+        result.append(
+            DocumentScores(
+                document_id,
+                corpus.external_ids[index],
+                [names[a] for a, here in zip(annotators, present[index], strict=True) if here],
+                Scores(
+                    f1_exact=Matches(exact, first - exact, second - exact).f1,
+                    f1_overlap=Matches(loose, first - loose, second - loose).f1,
+                    cohen_kappa=exact_mean(defined) if defined else None,
+                    fleiss_kappa=fleiss[index],
+                    alpha_nominal=alpha[index],
+                    alpha_unitizing=alpha_u[index],
+                ),
+                first + second - 2 * exact,
+            )
+        )
+    return result
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -256,190 +317,6 @@ def _annotators(project: Project, names: Iterable[str] | None) -> list[tuple[int
     if len(chosen) < 2:
         raise ProjectError("agreement needs at least two annotators")
     return chosen
-
-
-def _spans(project: Project, ids: list[int]) -> dict[int, dict[int, list[SpanTuple]]]:
-    marks = ", ".join("?" * len(ids))
-    result: dict[int, dict[int, list[SpanTuple]]] = {}
-    current: tuple[int, int] = (-1, -1)
-    layer: list[SpanTuple] = []
-    # Rows come mostly grouped (a document's spans are written together): look the layer
-    # up only when the (document, annotator) changes.
-    for row in project.conn.execute(
-        f'SELECT document_id, annotator_id, start, "end", label FROM spans'
-        f" WHERE annotator_id IN ({marks})",
-        ids,
-    ):
-        if row[:2] != current:
-            current = row[:2]
-            layer = result.setdefault(current[0], {}).setdefault(current[1], [])
-        layer.append(row[2:])
-    return result
-
-
-def _worked_on(
-    project: Project, ids: list[int], spans: dict[int, dict[int, list[SpanTuple]]]
-) -> dict[int, set[int]]:
-    worked = {d: set(per) for d, per in spans.items()}
-    marks = ", ".join("?" * len(ids))
-    for document_id, annotator_id in project.conn.execute(
-        f"SELECT document_id, annotator_id FROM document_status"
-        f" WHERE status != 'new' AND annotator_id IN ({marks})",
-        ids,
-    ):
-        worked.setdefault(document_id, set()).add(annotator_id)
-    return worked
-
-
-def _texts(project: Project, ids: list[int]) -> Iterable[tuple[int, str, str]]:
-    wanted = set(ids)
-    for document_id, external_id, text in project.conn.execute(
-        "SELECT id, external_id, text FROM documents ORDER BY id"
-    ):
-        if document_id in wanted:
-            yield document_id, external_id, text
-
-
-# --- one document -------------------------------------------------------------------------
-
-
-@dataclass
-class _Tokens:
-    count: int
-    touched: list[int]  # starts of the tokens some span overlaps, in text order
-    columns: list[list[str]]  # per annotator (in ``who`` order): each touched token's label
-
-
-def _token_labels(text: str, layers: dict[int, list[SpanTuple]]) -> _Tokens:
-    """Label the tokens spans touch; every other token is O for everyone."""
-    count = len(TOKEN.findall(text))
-    starts: list[int] = []
-    ends: list[int] = []
-    for region_start, region_end in _regions(layers):
-        position = region_start
-        while position > 0 and _WORD_CHAR.match(text, position - 1):
-            position -= 1
-        for match in TOKEN.finditer(text, position):
-            if match.start() >= region_end:
-                break
-            if not starts or match.start() > starts[-1]:
-                starts.append(match.start())
-                ends.append(match.end())
-    per_annotator: list[dict[int, str]] = []
-    for spans in layers.values():
-        mine: dict[int, str] = {}
-        for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
-            # tokens overlapping [start, end): token end > start and token start < end
-            for index in range(bisect_right(ends, start), bisect_left(starts, end)):
-                mine.setdefault(index, label)
-        per_annotator.append(mine)
-    touched = sorted(set().union(*per_annotator)) if per_annotator else []
-    columns = [[mine.get(i, OUTSIDE) for i in touched] for mine in per_annotator]
-    return _Tokens(count, [starts[i] for i in touched], columns)
-
-
-def _regions(layers: dict[int, list[SpanTuple]]) -> list[tuple[int, int]]:
-    extents = sorted((s, e) for spans in layers.values() for s, e, _ in spans)
-    merged: list[tuple[int, int]] = []
-    for start, end in extents:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _tally_document(
-    tally: _Tally, layers: dict[int, list[SpanTuple]], tokens: _Tokens, *, everyone: bool
-) -> None:
-    who = list(layers)  # sorted by the caller
-    label_counts = [Counter(label for _, _, label in layers[a]) for a in who]
-    for (i, a), (j, b) in combinations(enumerate(who), 2):
-        tally.pair_documents[(a, b)] += 1
-        exact, overlap = _pair_matches(layers[a], layers[b])
-        for label in label_counts[i].keys() | label_counts[j].keys():
-            counts = tally.spans.setdefault((a, b, label), [0, 0, 0, 0])
-            counts[0] += label_counts[i][label]
-            counts[1] += label_counts[j][label]
-            counts[2] += exact[label]
-            counts[3] += exact[label] + overlap[label]
-    untouched = tokens.count - len(tokens.touched)
-    columns = tokens.columns
-    for (i, a), (j, b) in combinations(enumerate(who), 2):
-        table = tally.tables.setdefault((a, b), Counter())
-        table.update(zip(columns[i], columns[j], strict=True))
-        if untouched:
-            table[(OUTSIDE, OUTSIDE)] += untouched
-    rows = Counter(map(tuple, map(sorted, zip(*columns, strict=True))))
-    if untouched:
-        rows[(OUTSIDE,) * len(who)] += untouched
-    tally.some_rows.update(rows)
-    if everyone:
-        tally.all_rows.update(rows)
-
-
-def _pair_matches(
-    first: list[SpanTuple], second: list[SpanTuple]
-) -> tuple[Counter[str], Counter[str]]:
-    """Per label: spans that pair up exactly, and the further ones that pair by overlap
-    (the same one-to-one pairing as measures.match_spans, counted per label)."""
-    left = Counter(first)
-    right = Counter(second)
-    shared = left & right
-    exact: Counter[str] = Counter()
-    for (_, _, label), n in shared.items():
-        exact[label] += n
-    rest_left = sorted((left - shared).elements())
-    rest_right = sorted((right - shared).elements())
-    overlap: Counter[str] = Counter()
-    if rest_left and rest_right:
-        for label, n in _overlap_pairs(rest_left, rest_right).items():
-            overlap[label] += n
-    return exact, overlap
-
-
-def _overlap_pairs(rest_left: list[SpanTuple], rest_right: list[SpanTuple]) -> Counter[str]:
-    candidates = sorted(
-        (-(min(a[1], b[1]) - max(a[0], b[0])), i, j)
-        for i, a in enumerate(rest_left)
-        for j, b in enumerate(rest_right)
-        if a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
-    )
-    used_left: set[int] = set()
-    used_right: set[int] = set()
-    paired: Counter[str] = Counter()
-    for _, i, j in candidates:
-        if i not in used_left and j not in used_right:
-            used_left.add(i)
-            used_right.add(j)
-            paired[rest_left[i][2]] += 1
-    return paired
-
-
-def _units(layers: dict[int, list[SpanTuple]]) -> list[tuple[int, int, int, Hashable]]:
-    """α_u's units, raters numbered in ``layers`` order; among one annotator's
-    overlapping spans of a label only the earliest-starting, longest is kept."""
-    units: list[tuple[int, int, int, Hashable]] = []
-    for rater, spans in enumerate(layers.values()):
-        kept_until: dict[str, int] = {}
-        for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
-            if start < kept_until.get(label, -1):
-                continue  # overlaps a kept unit of the same label
-            kept_until[label] = end
-            units.append((start, end - start, rater, label))
-    return units
-
-
-def _merge(into: _Tally, part: _Tally) -> None:
-    for key, counts in part.spans.items():
-        total = into.spans.setdefault(key, [0, 0, 0, 0])
-        for index, n in enumerate(counts):
-            total[index] += n
-    for pair, table in part.tables.items():
-        into.tables.setdefault(pair, Counter()).update(table)
-    into.pair_documents.update(part.pair_documents)
-    into.all_rows.update(part.all_rows)
-    into.some_rows.update(part.some_rows)
 
 
 # --- coefficients from a tally ------------------------------------------------------------
