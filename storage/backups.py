@@ -141,7 +141,9 @@ def take_backup(
         try:
             folder.mkdir(exist_ok=True)
         except OSError as error:
-            raise BackupError(f"{folder}: cannot make the backups folder ({error})") from error
+            raise BackupError(
+                f"{folder}: cannot make the backups folder ({error})", path=folder
+            ) from error
         _remove_stale_partials(folder)
         target, taken_at = _free_name(folder, project, kind)
         write_copy(source, target, origin=project)
@@ -160,8 +162,12 @@ def _same_as_newest(project: Path, source: sqlite3.Connection) -> bool:
         marker = content_marker(source)
     except sqlite3.DatabaseError as error:
         if is_damage(error):
-            raise NotAProjectError(f"{project}: the project file is damaged ({error})") from error
-        raise BackupError(f"{project}: cannot be read for a backup ({error})") from error
+            raise NotAProjectError(
+                f"{project}: the project file is damaged ({error})", path=project
+            ) from error
+        raise BackupError(
+            f"{project}: cannot be read for a backup ({error})", path=project
+        ) from error
     return _marker_of_file(newest.path) == marker
 
 
@@ -191,18 +197,26 @@ def write_copy(source: sqlite3.Connection, target: Path, *, origin: Path) -> Non
             dest.close()
         if check != [("ok",)]:
             problems = "; ".join(str(row[0]) for row in check[:3])
-            raise NotAProjectError(f"{origin}: the project file is damaged ({problems})")
+            raise NotAProjectError(
+                f"{origin}: the project file is damaged ({problems})", path=origin
+            )
         _fsync(partial)
         os.replace(partial, target)
         _fsync_dir(target.parent)
     except sqlite3.DatabaseError as error:
         partial.unlink(missing_ok=True)
         if is_damage(error):
-            raise NotAProjectError(f"{origin}: the project file is damaged ({error})") from error
-        raise BackupError(f"{target}: the backup could not be written ({error})") from error
+            raise NotAProjectError(
+                f"{origin}: the project file is damaged ({error})", path=origin
+            ) from error
+        raise BackupError(
+            f"{target}: the backup could not be written ({error})", path=target
+        ) from error
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"{target}: the backup could not be written ({error})") from error
+        raise BackupError(
+            f"{target}: the backup could not be written ({error})", path=target
+        ) from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -248,7 +262,9 @@ def verify_backup(backup: Path) -> int:
     try:
         conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise NotAProjectError(f"{backup}: cannot be read as a backup ({error})") from error
+        raise NotAProjectError(
+            f"{backup}: cannot be read as a backup ({error})", path=backup
+        ) from error
     try:
         _check_ours(conn, backup)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -259,12 +275,12 @@ def verify_backup(backup: Path) -> int:
             )
         check = conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as error:
-        raise NotAProjectError(f"{backup}: the backup is damaged ({error})") from error
+        raise NotAProjectError(f"{backup}: the backup is damaged ({error})", path=backup) from error
     finally:
         conn.close()
     if check != [("ok",)]:
         problems = "; ".join(str(row[0]) for row in check[:3])
-        raise NotAProjectError(f"{backup}: the backup is damaged ({problems})")
+        raise NotAProjectError(f"{backup}: the backup is damaged ({problems})", path=backup)
     return version
 
 
@@ -372,7 +388,7 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
             f"{path}: not a Tawsim project, or the file is damaged ({error})"
         ) from error
     if app_id != APPLICATION_ID:
-        raise NotAProjectError(f"{path}: not a Tawsim project")
+        raise NotAProjectError(f"{path}: not a Tawsim project", path=path)
 
 
 def _marker_of_file(path: Path) -> str | None:

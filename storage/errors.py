@@ -10,7 +10,14 @@ if TYPE_CHECKING:
 
 
 class ProjectError(Exception):
-    """Anything wrong with a project file; the message is meant for the user."""
+    """Anything wrong with a project file; the message is meant for the user.
+
+    ``path``, when known, is the file at fault: the interface builds its own sentence
+    around it (in the interface's language) while ``str()`` stays the English message."""
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class NotAProjectError(ProjectError):
@@ -18,14 +25,22 @@ class NotAProjectError(ProjectError):
 
 
 class NewerProjectError(ProjectError):
-    """The project was written by a newer Tawsim; opening it could damage it."""
+    """The project was written by a newer Tawsim; opening it could damage it.
+    ``found`` is its schema version, ``known`` the newest this Tawsim reads (0 if unsaid)."""
+
+    def __init__(self, message: str, *, path: object = None, found: int = 0, known: int = 0):
+        super().__init__(message, path=path)
+        self.found = found
+        self.known = known
 
 
 class ProjectLockedError(ProjectError):
     """Another writer holds the project; ``holder`` says who (None if it cannot be read)."""
 
-    def __init__(self, message: str, *, holder: LockHolder | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, holder: LockHolder | None = None, path: object = None
+    ) -> None:
+        super().__init__(message, path=path)
         self.holder = holder
 
 
@@ -38,6 +53,7 @@ class WriteFailedError(ProjectError, sqlite3.OperationalError):
     transaction was rolled back. Still an OperationalError, for code that catches those."""
 
     cause = ""  # for the user: "the disk is full", …
+    sqlite_errorname = ""  # the SQLite code behind ``cause`` ("SQLITE_FULL", …)
 
 
 # SQLite's result codes for a write the file system refused, and what to tell the user.
@@ -59,7 +75,8 @@ def write_failure(error: BaseException, path: object) -> WriteFailedError | None
     if cause is None:
         return None
     failure = WriteFailedError(
-        f"{path}: could not save: {cause} ({error}). Nothing of this action was stored."
+        f"{path}: could not save: {cause} ({error}). Nothing of this action was stored.",
+        path=path,
     )
     failure.cause = cause
     failure.sqlite_errorname = name

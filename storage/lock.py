@@ -135,6 +135,7 @@ class ProjectLock:
         raise ProjectLockedError(
             f"{project_path}: other instances are opening it right now; try again",
             holder=read_holder(project_path),
+            path=project_path,
         )
 
     @property
@@ -194,7 +195,9 @@ def _take_over_if_stale(path: Path, me: LockHolder, stale_after: timedelta) -> P
         holder = LockHolder.from_bytes(_read_all(fd))
         written = datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC)
         if not _is_stale(holder, written, flock_free, stale_after):
-            raise ProjectLockedError(_held_message(path, holder), holder=holder)
+            raise ProjectLockedError(
+                _held_message(path, holder), holder=holder, path=_project_of(path)
+            )
         if sys.platform == "win32":  # an open file cannot be replaced there (and has no flock)
             os.close(fd)
             fd = -1
@@ -202,14 +205,18 @@ def _take_over_if_stale(path: Path, me: LockHolder, stale_after: timedelta) -> P
         try:
             lock = ProjectLock(path, me, _replace_with(path, me))
         except OSError as error:  # its holder has it open after all (Windows, shared folders)
-            raise ProjectLockedError(_held_message(path, holder), holder=holder) from error
+            raise ProjectLockedError(
+                _held_message(path, holder), holder=holder, path=_project_of(path)
+            ) from error
     finally:
         if fd >= 0:
             os.close(fd)
     if not lock.still_ours():  # another host cleared it at the same moment, and won
         lock.release()
         current = _read_lock_file(path)
-        raise ProjectLockedError(_held_message(path, current), holder=current)
+        raise ProjectLockedError(
+            _held_message(path, current), holder=current, path=_project_of(path)
+        )
     return lock
 
 
@@ -230,8 +237,12 @@ def _is_stale(
     return datetime.now(UTC) - beat > stale_after
 
 
+def _project_of(lock_file: Path) -> Path:
+    return lock_file.with_name(lock_file.name[: -len(LOCK_SUFFIX)])
+
+
 def _held_message(path: Path, holder: LockHolder | None) -> str:
-    project = path.with_name(path.name[: -len(LOCK_SUFFIX)])
+    project = _project_of(path)
     who = holder.describe() if holder else "another instance that is opening it right now"
     return f"{project}: in use by {who}"
 
@@ -350,7 +361,8 @@ def lock_for_writing(
     if project_path.exists() and not os.access(project_path, os.W_OK):
         raise ReadOnlyProjectError(
             f"{project_path}: the file is read-only (no permission to write it), "
-            "so it can only be opened read-only"
+            "so it can only be opened read-only",
+            path=project_path,
         )
     return ProjectLock.acquire(project_path, annotator, stale_after=stale_after)
 

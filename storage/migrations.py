@@ -173,7 +173,10 @@ def refuse_newer(conn: sqlite3.Connection, path: Path | None) -> int:
         raise NewerProjectError(
             f"{path}: this project was written by a newer Tawsim (schema {current}, this "
             f"version knows up to {LATEST_VERSION}). Update Tawsim to open it; the file "
-            "was not changed."
+            "was not changed.",
+            path=path,
+            found=current,
+            known=LATEST_VERSION,
         )
     return current
 

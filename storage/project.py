@@ -66,7 +66,9 @@ class Project:
         whole and raised as WriteFailedError naming the file and the cause.
         """
         if self.read_only:
-            raise ReadOnlyProjectError(f"{self.path} is open read-only: nothing was changed")
+            raise ReadOnlyProjectError(
+                f"{self.path} is open read-only: nothing was changed", path=self.path
+            )
         if self._depth:
             self._depth += 1
             try:
@@ -293,10 +295,12 @@ def _open_for_writing(path: Path, create: bool, labels: Sequence[Label]) -> Proj
     is_new = not path.exists() or path.stat().st_size == 0
     if is_new and not create:
         if path.is_file():
-            raise NotAProjectError(f"{path}: the file is empty (0 bytes), not a Tawsim project")
+            raise NotAProjectError(
+                f"{path}: the file is empty (0 bytes), not a Tawsim project", path=path
+            )
         raise ProjectError(f"{path}: no such project (create one with `tawsim init {path}`)")
     if not is_new and path.is_dir():
-        raise NotAProjectError(f"{path}: is a folder, not a Tawsim project file")
+        raise NotAProjectError(f"{path}: is a folder, not a Tawsim project file", path=path)
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
         _create(path, labels)
@@ -322,7 +326,8 @@ def _open_for_writing(path: Path, create: bool, labels: Sequence[Label]) -> Proj
         elif isinstance(error, sqlite3.DatabaseError) and is_damage(error):
             raise NotAProjectError(
                 f"{path}: the project file is damaged ({error}); restore a backup "
-                f"(tawsim backups {path})"
+                f"(tawsim backups {path})",
+                path=path,
             ) from error
         raise
 
@@ -362,11 +367,12 @@ def _check_is_project(conn: sqlite3.Connection, path: Path, *, create: bool = Fa
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise NotAProjectError(
-            f"{path}: not a Tawsim project, or the file is damaged ({error})"
+            f"{path}: not a Tawsim project, or the file is damaged ({error})",
+            path=path,
         ) from error
     # An empty SQLite file becomes a project only when asked to (init), never by opening it.
     if app_id != APPLICATION_ID and (tables or not create):
-        raise NotAProjectError(f"{path}: this SQLite file is not a Tawsim project")
+        raise NotAProjectError(f"{path}: this SQLite file is not a Tawsim project", path=path)
 
 
 def _check_header(path: Path) -> None:
@@ -381,10 +387,13 @@ def _check_header(path: Path) -> None:
         header = stream.read(100)
     if not header.startswith(SQLITE_MAGIC):
         raise NotAProjectError(
-            f"{path}: not a Tawsim project, or the file is damaged (no SQLite header)"
+            f"{path}: not a Tawsim project, or the file is damaged (no SQLite header)",
+            path=path,
         )
     if len(header) < 100:
-        raise NotAProjectError(f"{path}: the project file is damaged (cut off in its header)")
+        raise NotAProjectError(
+            f"{path}: the project file is damaged (cut off in its header)", path=path
+        )
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -396,5 +405,6 @@ def _check_header(path: Path) -> None:
     if size_is_valid and pages and not pending and path.stat().st_size < pages * page_size:
         raise NotAProjectError(
             f"{path}: the project file is damaged (cut off: {path.stat().st_size} bytes of "
-            f"the {pages * page_size} its header announces)"
+            f"the {pages * page_size} its header announces)",
+            path=path,
         )

@@ -301,18 +301,6 @@
         <translation>جارٍ الاستيراد…</translation>
     </message>
     <message>
-        <source>Import finished: {summary}</source>
-        <translation>انتهى الاستيراد: {summary}</translation>
-    </message>
-    <message>
-        <source>rejected: {reason}</source>
-        <translation>مرفوض: {reason}</translation>
-    </message>
-    <message>
-        <source>… and {n} more</source>
-        <translation>… و{n} غيرها</translation>
-    </message>
-    <message>
         <source>Export</source>
         <translation>تصدير</translation>
     </message>
@@ -568,18 +556,6 @@ Every action is saved the moment you make it.</source>
     <message>
         <source>Export failed: {reason}</source>
         <translation>فشل التصدير: {reason}</translation>
-    </message>
-    <message>
-        <source>Export finished: {summary}</source>
-        <translation>انتهى التصدير: {summary}</translation>
-    </message>
-    <message>
-        <source>left out: {reason}</source>
-        <translation>مستبعَد: {reason}</translation>
-    </message>
-    <message>
-        <source>… and {n} more (see {path})</source>
-        <translation>… و{n} غيرها (انظر {path})</translation>
     </message>
 </context>
 <context>
@@ -1125,6 +1101,165 @@ Every action is saved the moment you make it.</source>
     <message>
         <source>NOT MERGED: {reason}</source>
         <translation>لم يُدمج: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>… and {count} more</source>
+        <translation>… و{count} غيرها</translation>
+    </message>
+    <message>
+        <source>{file} ({annotator})</source>
+        <translation>{file} ({annotator})</translation>
+    </message>
+    <message>
+        <source>kept the package&apos;s version, the later change</source>
+        <translation>أُبقيت نسخة الحزمة، وهي التغيير الأحدث</translation>
+    </message>
+    <message>
+        <source>kept the project&apos;s version, the later change</source>
+        <translation>أُبقيت نسخة المشروع، وهي التغيير الأحدث</translation>
+    </message>
+    <message>
+        <source>{file}:{line}: {reason}</source>
+        <translation>الملف {file}، السطر {line}: {reason}</translation>
+    </message>
+    <message>
+        <source>{file}: {reason}</source>
+        <translation>الملف {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>{document}: {reason}</source>
+        <translation>المستند {document}: {reason}</translation>
+    </message>
+    <message>
+        <source>Import finished: imported {documents} documents ({spans} spans), {duplicates} duplicates, {rejected} rejected</source>
+        <translation>انتهى الاستيراد: المستندات المستوردة {documents} (وسومها {spans})، والمكررة {duplicates}، والمرفوضة {rejected}</translation>
+    </message>
+    <message>
+        <source>; unknown labels {names} (add them, or import with --create-labels)</source>
+        <translation>؛ تسميات غير معروفة: {names} (أضفها، أو استورد مع تفعيل «إنشاء التسميات»)</translation>
+    </message>
+    <message>
+        <source>; created labels {names}</source>
+        <translation>؛ التسميات المُنشأة: {names}</translation>
+    </message>
+    <message>
+        <source> — cancelled</source>
+        <translation> — أُلغي</translation>
+    </message>
+    <message>
+        <source>rejected: {reason}</source>
+        <translation>مرفوض: {reason}</translation>
+    </message>
+    <message>
+        <source>Export finished: exported {documents} documents, {spans} spans to {path}</source>
+        <translation>انتهى التصدير: المستندات المصدَّرة {documents}، والوسوم {spans}، إلى {path}</translation>
+    </message>
+    <message>
+        <source>; {count} things the format cannot hold were left out (listed in {path})</source>
+        <translation>؛ واستُبعد ما لا تتسع له الصيغة، وعدده {count} (مُدرج في {path})</translation>
+    </message>
+    <message>
+        <source>left out: {reason}</source>
+        <translation>مستبعَد: {reason}</translation>
+    </message>
+    <message>
+        <source>… and {count} more (see {path})</source>
+        <translation>… و{count} غيرها (انظر {path})</translation>
+    </message>
+    <message>
+        <source>{documents} documents, {shared} of them shared by every annotator ({packages} packages)</source>
+        <translation>المستندات: {documents}، منها {shared} مشتركة بين كل المُعلِّمين (حزم العمل: {packages})</translation>
+    </message>
+    <message>
+        <source>{annotator}: {documents} documents, {spans} pre-annotated spans -&gt; {path}</source>
+        <translation>{annotator}: المستندات {documents}، والوسوم المقترحة مسبقًا {spans} ← {path}</translation>
+    </message>
+    <message>
+        <source>{file}: nothing new to merge ({documents} documents)</source>
+        <translation>{file}: لا جديد للدمج (المستندات: {documents})</translation>
+    </message>
+    <message>
+        <source>{file}: {documents} documents ({new} new), spans {added} added, {updated} updated, {deleted} deleted; {statuses} statuses, {comments} comments, {changes} log entries; {conflicts} conflicts</source>
+        <translation>{file}: المستندات {documents} (الجديدة منها {new})، الوسوم: أُضيف {added}، وعُدِّل {updated}، وحُذف {deleted}؛ الحالات {statuses}، والتعليقات {comments}، وقيود السجل {changes}؛ التعارضات {conflicts}</translation>
+    </message>
+    <message>
+        <source>conflict: {document}: {item} {how}; {kept} (package {package_at}, project {project_at})</source>
+        <translation>تعارض: {document}: {item} {how}؛ {kept} (الحزمة {package_at}، المشروع {project_at})</translation>
+    </message>
+    <message>
+        <source>labels added: {names}</source>
+        <translation>التسميات المضافة: {names}</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>ملاحظة: {note}</translation>
+    </message>
+    <message>
+        <source>… and {count} more conflicts</source>
+        <translation>… و{count} تعارضات أخرى</translation>
+    </message>
+    <message>
+        <source>{annotator} on {host} since {since} UTC</source>
+        <translation>{annotator} على الجهاز {host} منذ {since} (بالتوقيت العالمي)</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>القرص ممتلئ</translation>
+    </message>
+    <message>
+        <source>the disk reported an error</source>
+        <translation>أبلغ القرص عن خطأ</translation>
+    </message>
+    <message>
+        <source>the file cannot be written (read-only)</source>
+        <translation>لا يمكن الكتابة في الملف (للقراءة فقط)</translation>
+    </message>
+    <message>
+        <source>a file beside the project cannot be created</source>
+        <translation>تعذّر إنشاء ملف بجانب المشروع</translation>
+    </message>
+    <message>
+        <source>{path} is in use by {holder}. Open it read-only, or try later.</source>
+        <translation>المشروع {path} يستخدمه {holder}. افتحه للقراءة فقط، أو حاول لاحقًا.</translation>
+    </message>
+    <message>
+        <source>{path} is being opened by another instance right now; try again.</source>
+        <translation>نسخة أخرى من البرنامج تفتح المشروع {path} الآن؛ حاول مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>{path} was written by a newer Tawsim (schema {found}; this version reads up to {known}). Update Tawsim to open it; the file was not changed.</source>
+        <translation>كُتب المشروع {path} بإصدار أحدث من توسيم (المخطط {found}، وهذا الإصدار يقرأ حتى {known}). حدّث توسيم لتفتحه؛ لم يتغيّر الملف.</translation>
+    </message>
+    <message>
+        <source>{path} cannot be written (read-only): nothing was changed.</source>
+        <translation>لا يمكن الكتابة في {path} (للقراءة فقط): لم يتغيّر شيء.</translation>
+    </message>
+    <message>
+        <source>{path}: could not save: {cause}. Nothing of this action was stored.</source>
+        <translation>{path}: تعذّر الحفظ: {cause}. لم يُحفظ شيء من هذا الإجراء.</translation>
+    </message>
+    <message>
+        <source>{path} is not a Tawsim project, or the file is damaged.</source>
+        <translation>الملف {path} ليس مشروع توسيم، أو أنه تالف.</translation>
+    </message>
+    <message>
+        <source>The backup could not be written ({path}); the project itself is unharmed.</source>
+        <translation>تعذّرت كتابة النسخة الاحتياطية ({path})؛ المشروع نفسه سليم.</translation>
+    </message>
+    <message>
+        <source>The project refused this: {reason}</source>
+        <translation>رفض المشروع هذا الإجراء: {reason}</translation>
+    </message>
+    <message>
+        <source>Details: {details}</source>
+        <translation>التفاصيل: {details}</translation>
+    </message>
+    <message>
+        <source>{path}: the backup failed ({reason})</source>
+        <translation>{path}: فشل أخذ النسخة الاحتياطية ({reason})</translation>
     </message>
 </context>
 <context>
@@ -1682,8 +1817,8 @@ Either way the damaged file is kept: restoring over it copies it aside first.</s
         <translation>مفتاح=قيمة; مفتاح=قيمة  (سمات {label}: {names})</translation>
     </message>
     <message>
-        <source>Attributes not changed: {reason}</source>
-        <translation>لم تتغيّر السمات: {reason}</translation>
+        <source>Attributes not changed: “{part}” has no name before “=”.</source>
+        <translation>لم تتغيّر السمات: «{part}» بلا اسم قبل «=».</translation>
     </message>
 </context>
 <context>
@@ -1707,6 +1842,34 @@ Either way the damaged file is kept: restoring over it copies it aside first.</s
 </context>
 <context>
     <name>SuggestionOverlay</name>
+    <message>
+        <source>Suggestion: {label} (from {source})</source>
+        <translation>اقتراح: {label} (من {source})</translation>
+    </message>
+    <message>
+        <source>Value: {value} (from {low} to {high})</source>
+        <translation>القيمة: {value} (من {low} إلى {high})</translation>
+    </message>
+    <message>
+        <source>Value: {value}</source>
+        <translation>القيمة: {value}</translation>
+    </message>
+    <message>
+        <source>{accept} accepts · {reject} rejects</source>
+        <translation>للقبول: {accept} · للرفض: {reject}</translation>
+    </message>
+    <message>
+        <source>the project&apos;s names</source>
+        <translation>أسماء المشروع</translation>
+    </message>
+    <message>
+        <source>the casualty-count rules</source>
+        <translation>قواعد أعداد الضحايا</translation>
+    </message>
+    <message>
+        <source>the date rules</source>
+        <translation>قواعد التواريخ</translation>
+    </message>
     <message>
         <source>Accept suggestion</source>
         <translation>قبول الاقتراح</translation>

@@ -7,6 +7,8 @@ about to draw their formats (app.ui.highlights).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -17,7 +19,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from app.text.offsets import Utf16Map
 from app.ui.fonts import article_font
@@ -62,6 +64,11 @@ class ArticleView(QPlainTextEdit):
         self._find_selections: list[QTextEdit.ExtraSelection] = []
         self._outline: list[QTextEdit.ExtraSelection] = []
         self.context_actions: list[QAction] = []  # added to the right-click menu
+        # Called with the right-click menu and the code point clicked, before it opens
+        # (app.ui.suggestions adds Accept / Reject for the suggestion under the mouse).
+        self.context_menu_hooks: list[Callable[[QMenu, int], None]] = []
+        # The tooltip for a code point no span covers ("" for none): suggestions' own.
+        self.hover_text: Callable[[int], str] | None = None
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, int] = (-1, -1)  # (position, index) to cycle overlaps
         self._apply_text_option()
@@ -257,6 +264,10 @@ class ArticleView(QPlainTextEdit):
         if self.context_actions:
             menu.addSeparator()
             menu.addActions(self.context_actions)
+        if not under:  # a span under the mouse comes first (suggestions never overlap it)
+            clicked = self.code_point_at(event.pos())
+            for hook in self.context_menu_hooks:
+                hook(menu, clicked)
         menu.exec(event.globalPos())
         menu.deleteLater()
 
@@ -267,5 +278,10 @@ class ArticleView(QPlainTextEdit):
             names = " + ".join(self.label_names.get(s.label, s.label) for s in under)
             # Label names are data: shown literally, never as markup.
             QToolTip.showText(event.globalPosition().toPoint(), tooltip(names), self.viewport())
+            return
+        pos = event.position().toPoint()
+        text = self.hover_text(self.code_point_at(pos)) if self.hover_text else ""
+        if text:  # built from data (label names): shown literally
+            QToolTip.showText(event.globalPosition().toPoint(), tooltip(text), self.viewport())
         else:
             QToolTip.hideText()

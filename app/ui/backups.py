@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from app.ui.messages import backup_failure, project_error
 from storage import NotAProjectError, Project, ProjectError
 from storage.backups import Backup, BackupPolicy, take_backup
 
@@ -118,12 +119,13 @@ class BackupScheduler(QObject):
         """On the worker thread; the signals reach the window on its own thread (queued)."""
         try:
             backup = take_backup(path, keep=keep, if_changed=True)
+        # The messages are put in the interface's language here (translate is thread-safe).
         except NotAProjectError as error:
-            self._worker_failed.emit(str(path), str(error), True)
+            self._worker_failed.emit(str(path), project_error(error), True)
         except ProjectError as error:
-            self._worker_failed.emit(str(path), str(error), False)
+            self._worker_failed.emit(str(path), project_error(error), False)
         except (OSError, sqlite3.Error) as error:
-            self._worker_failed.emit(str(path), f"{path}: the backup failed ({error})", False)
+            self._worker_failed.emit(str(path), backup_failure(path, error), False)
         else:
             self._worker_finished.emit(backup)
 

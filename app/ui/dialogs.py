@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.ui.label_editor import LabelEditor
+from app.ui.messages import import_lines, project_error
 from app.ui.progress import progress_dialog
 from storage import NotAProjectError, ProjectError
 
@@ -78,12 +79,12 @@ def _open(window: MainWindow, path: Path) -> None:
     except NotAProjectError as error:  # damaged or not a project: offer its latest backup
         from app.ui.restore_dialog import recover_damaged
 
-        recover_damaged(window, path, str(error), window.session.annotator.name)
+        recover_damaged(window, path, project_error(error), window.session.annotator.name)
     except ProjectError as error:
         _message(
             window,
             QCoreApplication.translate("Dialogs", "Cannot open project"),
-            str(error),
+            project_error(error),
             error=True,
         )
 
@@ -163,21 +164,8 @@ def after_import(window: MainWindow, report: ImportReport) -> None:
         first = window.project.documents.first_id()
         if first is not None:
             window.show_document(first)
-    # The summary and the reasons come from the Qt-free importer, in English.
-    lines = [
-        QCoreApplication.translate("Dialogs", "Import finished: {summary}").format(
-            summary=report.summary()
-        )
-    ]
-    lines += [
-        QCoreApplication.translate("Dialogs", "rejected: {reason}").format(reason=m)
-        for m in report.rejected[:30]
-    ]
-    if len(report.rejected) > 30:
-        more = len(report.rejected) - 30
-        lines.append(QCoreApplication.translate("Dialogs", "… and {n} more").format(n=more))
     title = QCoreApplication.translate("Dialogs", "Import")
-    _message(window, title, "\n".join(lines), error=bool(report.rejected))
+    _message(window, title, "\n".join(import_lines(report)), error=bool(report.rejected))
 
 
 def export_dialog(window: MainWindow) -> None:
@@ -206,9 +194,8 @@ def save_copy_as(window: MainWindow) -> None:
     try:
         window.project.copy_to(target)
     except ProjectError as error:
-        _message(
-            window, QCoreApplication.translate("Dialogs", "Save a copy"), str(error), error=True
-        )
+        title = QCoreApplication.translate("Dialogs", "Save a copy")
+        _message(window, title, project_error(error), error=True)
         return
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     text = QCoreApplication.translate(

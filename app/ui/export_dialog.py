@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.core.exporting import ExportCancelled, ExportReport, export
 from app.formats.base import ExportOptions, Format
 from app.formats.registry import FORMATS, export_formats
+from app.ui.messages import export_lines, project_error
 from app.ui.progress import progress_dialog
 from storage import Project, ProjectError
 
@@ -160,8 +160,8 @@ class ExportDialog(QDialog):
             return
         except (ProjectError, OSError) as error:
             progress.close()
-            # The reason comes from the Qt-free exporter, in English.
-            self.error = self.tr("Export failed: {reason}").format(reason=error)
+            reason = project_error(error) if isinstance(error, ProjectError) else str(error)
+            self.error = self.tr("Export failed: {reason}").format(reason=reason)
             self.reject()
             return
         progress.close()
@@ -169,20 +169,5 @@ class ExportDialog(QDialog):
 
 
 def report_lines(report: ExportReport, limit: int = 20) -> list[str]:
-    # The summary and the reasons come from the Qt-free exporter, in English.
-    lines = [
-        QCoreApplication.translate("ExportDialog", "Export finished: {summary}").format(
-            summary=report.summary()
-        )
-    ]
-    lines += [
-        QCoreApplication.translate("ExportDialog", "left out: {reason}").format(reason=m)
-        for m in report.omitted[:limit]
-    ]
-    if len(report.omitted) > limit:
-        lines.append(
-            QCoreApplication.translate("ExportDialog", "… and {n} more (see {path})").format(
-                n=len(report.omitted) - limit, path=report.report_path
-            )
-        )
-    return lines
+    """What the export wrote and left out, in the interface's language (app.ui.messages)."""
+    return export_lines(report, limit)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.importing import ImportReport, import_paths
 from app.core.preview import ImportPreview, preview_import
 from app.formats.registry import import_formats
+from app.ui.messages import located, project_error
 from app.ui.progress import progress_dialog
 from storage import Project, ProjectError
 
@@ -166,7 +167,8 @@ class ImportDialog(QDialog):
             preview = preview_import(self.project, self.paths(), progress=report, **self._options())
         except ProjectError as error:
             progress.close()
-            self.summary.setPlainText(self.tr("Cannot import: {reason}").format(reason=error))
+            reason = project_error(error)
+            self.summary.setPlainText(self.tr("Cannot import: {reason}").format(reason=reason))
             return None
         progress.close()
         self.preview = preview
@@ -185,7 +187,7 @@ class ImportDialog(QDialog):
                 self.project, self.paths(), progress=report, **self._options()
             )
         except ProjectError as error:
-            self.error = str(error)
+            self.error = project_error(error)
         progress.close()
         self.accept()
 
@@ -229,15 +231,16 @@ def preview_lines(preview: ImportPreview) -> list[str]:
     lines.append(
         QCoreApplication.translate("ImportDialog", "Problems: {n}").format(n=len(preview.problems))
     )
-    lines += [f"    {p}" for p in preview.problems[:PROBLEMS_SHOWN]]
+    lines += [f"    {located(p)}" for p in preview.problems[:PROBLEMS_SHOWN]]
     if len(preview.problems) > PROBLEMS_SHOWN:
         more = len(preview.problems) - PROBLEMS_SHOWN
         lines.append(
             "    " + QCoreApplication.translate("ImportDialog", "… and {n} more").format(n=more)
         )
-    # Problems and notes come from the Qt-free readers, in English.
+    # Problems and notes come from the Qt-free readers: located in the interface's language,
+    # the reason itself as the reader wrote it.
     lines += [
-        QCoreApplication.translate("ImportDialog", "Note: {note}").format(note=n)
+        QCoreApplication.translate("ImportDialog", "Note: {note}").format(note=located(n))
         for n in preview.notes[:PROBLEMS_SHOWN]
     ]
     return lines

@@ -79,9 +79,10 @@ class MainWindow(QMainWindow):
         try:
             self.open_project(project_path, annotator)
         except NotAProjectError as error:  # damaged: offer its latest backup, else give up
+            from app.ui.messages import project_error
             from app.ui.restore_dialog import recover_damaged
 
-            if not recover_damaged(self, project_path, str(error), annotator):
+            if not recover_damaged(self, project_path, project_error(error), annotator):
                 raise
 
     # -- layout ---------------------------------------------------------------------------

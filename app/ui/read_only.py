@@ -22,7 +22,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
-from storage import Project, ProjectLockedError, open_project
+from app.ui.messages import holder_text, project_error, write_cause
+from storage import Project, ProjectError, ProjectLockedError, open_project
 from storage.errors import ReadOnlyProjectError, WriteFailedError
 from storage.lock import HEARTBEAT_EVERY, STALE_AFTER, read_holder
 
@@ -65,10 +66,9 @@ def open_for_annotation(
         return open_project(path, holder=annotator, stale_after=stale_after), ""
     except ProjectLockedError as error:
         holder = error.holder
-        # Who holds it (name, host, time) is described by storage, in English.
         reason = (
             QCoreApplication.translate("ReadOnlyMode", "held by {holder}").format(
-                holder=holder.describe()
+                holder=holder_text(holder)
             )
             if holder
             else QCoreApplication.translate("ReadOnlyMode", "in use by another instance")
@@ -239,11 +239,14 @@ class ReadOnlyMode(QObject):
     def write_failed(self, error: Exception) -> None:
         """A write was refused and rolled back: say so, stop editing, offer a copy."""
         if isinstance(error, WriteFailedError):
-            self.enter(self.tr("could not save: {cause}").format(cause=error.cause))
+            self.enter(self.tr("could not save: {cause}").format(cause=write_cause(error)))
         elif isinstance(error, ReadOnlyProjectError):
             self.enter(self.tr("the project cannot be written"))
         path = self.window.project.path if self.window.project else None
-        text = str(error) if str(path) in str(error) else f"{path}: {error}"
+        if isinstance(error, ProjectError) and error.path is not None:
+            text = project_error(error)  # in the interface's language
+        else:  # SQLite's own words: name the project if they do not
+            text = str(error) if str(path) in str(error) else f"{path}: {error}"
         from PySide6.QtWidgets import QMessageBox  # not needed to show the window
 
         box = QMessageBox(self.window)

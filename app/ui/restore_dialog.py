@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.messages import project_error
 from app.ui.plain import tooltip
 from storage import ProjectError
 from storage.backups import (
@@ -209,7 +210,7 @@ def restore_into_window(
         _show(
             window,
             QCoreApplication.translate("RestoreDialog", "Restore a backup"),
-            str(error),
+            project_error(error),
             error=True,
         )
         return None

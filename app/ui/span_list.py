@@ -71,6 +71,14 @@ def format_attrs(attrs: dict[str, Any]) -> str:
     return "; ".join(f"{key}={value}" for key, value in sorted(attrs.items()))
 
 
+class UnnamedAttributeError(ValueError):
+    """A "=value" part with no name before the "="; ``part`` is that part as typed."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(f"attribute without a name: {part!r}")
+        self.part = part
+
+
 def parse_attrs(text: str) -> dict[str, Any]:
     """'value=13; outcome=killed' → {'value': 13, 'outcome': 'killed'}; bare words are flags."""
     attrs: dict[str, Any] = {}
@@ -80,7 +88,7 @@ def parse_attrs(text: str) -> dict[str, Any]:
         key, _, value = part.partition("=")
         key, value = key.strip(), value.strip()
         if not key:
-            raise ValueError(f"attribute without a name: {part.strip()!r}")
+            raise UnnamedAttributeError(part.strip())
         attrs[key] = int(value) if value.lstrip("-").isdigit() else value
     return attrs
 
@@ -229,8 +237,10 @@ class SpanListModel(QAbstractTableModel):
         span = self.session.spans[index.row()]
         try:
             attrs = parse_attrs(str(value))
-        except ValueError as error:
-            message = self.tr("Attributes not changed: {reason}").format(reason=error)
+        except UnnamedAttributeError as error:
+            message = self.tr("Attributes not changed: “{part}” has no name before “=”.").format(
+                part=error.part
+            )
             self.session.message.emit(message)
             return False
         if attrs != span.attrs:

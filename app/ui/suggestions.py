@@ -23,7 +23,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QTextCursor, QUndoCommand
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor, QUndoCommand
+from PySide6.QtWidgets import QMenu
 
 from app.assist.gazetteer import LABELS as NAME_LABELS
 from app.assist.gazetteer import Gazetteer, build_gazetteer, find_names
@@ -32,6 +33,8 @@ from app.assist.suggestion import Suggestion
 from app.settings import SHOW_SUGGESTIONS
 from app.ui.commands import TagSpan
 from app.ui.highlights import no_suggestions
+from app.ui.i18n import label_name
+from app.ui.messages import data
 from storage import Span
 from storage.suggestion_rejections import SuggestionRejectionStore
 
@@ -45,6 +48,8 @@ COMPUTE_AT_ONCE = 8_000
 # Menu actions whose shortcuts work only while the article view has the focus: Return
 # must keep working in the find bar and in dialogs.
 VIEW_ACTIONS = ("accept_suggestion", "reject_suggestion", "next_suggestion", "previous_suggestion")
+# The keys the Suggestions menu gives them (app.ui.menus), named in the tooltip.
+ACCEPT_KEY, REJECT_KEY = "Enter", "Shift+Delete"
 
 
 class SuggestionOverlay(QObject):
@@ -67,6 +72,8 @@ class SuggestionOverlay(QObject):
         self._pool: ThreadPoolExecutor | None = None
         self.computed.connect(self._on_computed, Qt.ConnectionType.QueuedConnection)
         self.view.textShown.connect(self.document_shown)
+        self.view.context_menu_hooks.append(self._add_menu_actions)
+        self.view.hover_text = self.tooltip_at
 
     # -- wiring -----------------------------------------------------------------------------
     def attach(self, session: AnnotationSession) -> None:
@@ -192,6 +199,76 @@ class SuggestionOverlay(QObject):
         inside = [s for s in near if s.start <= caret < s.end]
         return (inside or near or [None])[0]
 
+    def at(self, cp: int) -> Suggestion | None:
+        """The shown suggestion covering code point ``cp`` (or the one just before it, as
+        for spans: the mouse may sit on a character's trailing edge)."""
+        if not self.enabled:
+            return None
+        near = self.shown_between(max(0, cp - 1), cp + 1)
+        inside = [s for s in near if s.start <= cp < s.end]
+        before = [s for s in near if s.start <= cp - 1 < s.end]
+        return (inside or before or [None])[0]
+
+    # -- by the mouse -----------------------------------------------------------------------
+    def tooltip_at(self, cp: int) -> str:
+        """Plain text for the suggestion under the mouse: label, source, value, keys."""
+        suggestion = self.at(cp)
+        if suggestion is None:
+            return ""
+        lines = [
+            self.tr("Suggestion: {label} (from {source})").format(
+                label=self._label_name(suggestion.label), source=self._source_name(suggestion)
+            )
+        ]
+        value = suggestion.attrs.get("value")
+        if value is not None:
+            low, high = suggestion.attrs.get("low"), suggestion.attrs.get("high")
+            if low is not None and high is not None and low != high:
+                lines.append(
+                    self.tr("Value: {value} (from {low} to {high})").format(
+                        value=data(value), low=data(low), high=data(high)
+                    )
+                )
+            else:
+                lines.append(self.tr("Value: {value}").format(value=data(value)))
+        lines.append(
+            self.tr("{accept} accepts · {reject} rejects").format(
+                accept=data(ACCEPT_KEY), reject=data(REJECT_KEY)
+            )
+        )
+        return "\n".join(lines)
+
+    def _label_name(self, label_id: str) -> str:
+        labels = self.session.labels if self.session is not None else []
+        label = next((label for label in labels if label.id == label_id), None)
+        return label_name(label) if label is not None else label_id
+
+    def _source_name(self, suggestion: Suggestion) -> str:
+        names = {
+            "gazetteer": self.tr("the project's names"),
+            "casualties": self.tr("the casualty-count rules"),
+            "dates": self.tr("the date rules"),
+        }
+        return names.get(suggestion.source, suggestion.source)
+
+    def _add_menu_actions(self, menu: QMenu, cp: int) -> None:
+        """Accept / Reject at the top of the right-click menu when it opens on a suggestion:
+        they act on the suggestion under the mouse, wherever the caret is."""
+        suggestion = self.at(cp)
+        if suggestion is None:
+            return
+        first = menu.actions()[0] if menu.actions() else None
+        accept = QAction(self.tr("Accept suggestion"), menu)
+        accept.triggered.connect(lambda _checked=False: self.accept_suggestion(suggestion))
+        reject = QAction(self.tr("Reject suggestion"), menu)
+        reject.triggered.connect(lambda _checked=False: self.reject_suggestion(suggestion))
+        for action, key in ((accept, ACCEPT_KEY), (reject, REJECT_KEY)):
+            # Shown beside the text only: the menu's own keys must not fire it.
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        menu.insertActions(first, [accept, reject])  # type: ignore[arg-type]
+        menu.insertSeparator(first) if first is not None else None
+
     # -- actions ----------------------------------------------------------------------------
     def toggle(self) -> None:
         """Suggestions → Show suggestions: follows the (checkable) action's state."""
@@ -207,8 +284,12 @@ class SuggestionOverlay(QObject):
 
     def accept(self) -> None:
         suggestion = self._current_or_say()
+        if suggestion is not None:
+            self.accept_suggestion(suggestion)
+
+    def accept_suggestion(self, suggestion: Suggestion) -> None:
         session = self.session
-        if suggestion is None or session is None:
+        if session is None:
             return
         command = TagSpan(session, self._span(suggestion))
         command.setText(self.tr("Accept suggestion"))
@@ -217,7 +298,11 @@ class SuggestionOverlay(QObject):
 
     def reject(self) -> None:
         suggestion = self._current_or_say()
-        if suggestion is None or self.session is None or self.document_id is None:
+        if suggestion is not None:
+            self.reject_suggestion(suggestion)
+
+    def reject_suggestion(self, suggestion: Suggestion) -> None:
+        if self.session is None or self.document_id is None:
             return
         self.window.read_only.push(RejectSuggestion(self, self.document_id, suggestion))
 

@@ -34,6 +34,7 @@ from app.team.merge import MergeCancelled, merge_file
 from app.team.packages import PackageReport, PackagingCancelled, assign
 from app.team.query import select_documents
 from app.team.report import MergeReport
+from app.ui.messages import merge_lines, package_lines, project_error
 from app.ui.progress import progress_dialog
 from storage import Project, ProjectError
 
@@ -132,7 +133,7 @@ class PackageDialog(QDialog):
             self._chosen = select_documents(self.project, self.documents.text())
         except ProjectError as error:
             self._chosen = None
-            self.deal.setText(str(error))
+            self.deal.setText(project_error(error))
             return
         self._update_deal()
 
@@ -181,13 +182,14 @@ class PackageDialog(QDialog):
             self.result.setPlainText(str(cancelled))
             return None
         except (ProjectError, OSError) as error:
+            reason = project_error(error) if isinstance(error, ProjectError) else str(error)
             self.result.setPlainText(
-                self.tr("No packages were written: {reason}").format(reason=error)
+                self.tr("No packages were written: {reason}").format(reason=reason)
             )
             return None
         finally:
             progress.close()
-        self.result.setPlainText(self.report.summary())
+        self.result.setPlainText("\n".join(package_lines(self.report)))
         self.create_button.setEnabled(False)  # done: a second click would find them there
         return self.report
 
@@ -276,12 +278,13 @@ class MergeDialog(QDialog):
                 report = merge_file(self.project, path, progress=report_progress)
             except (ProjectError, MergeCancelled, OSError) as error:
                 self.errors.append(str(error))
-                lines.append(self.tr("NOT MERGED: {reason}").format(reason=error))
+                reason = project_error(error) if isinstance(error, ProjectError) else str(error)
+                lines.append(self.tr("NOT MERGED: {reason}").format(reason=reason))
                 continue
             finally:
                 progress.close()
             merged.append(report)
-            lines += report.lines(limit=CONFLICTS_SHOWN)
+            lines += merge_lines(report, limit=CONFLICTS_SHOWN)
         self.reports += merged
         self.result.setPlainText("\n".join(lines))
         if any(report.changed for report in merged) and self.on_merged is not None:

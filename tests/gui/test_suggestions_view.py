@@ -226,3 +226,86 @@ def test_a_long_article_is_computed_off_the_ui_thread(tmp_path: Path, qtbot) -> 
     assert len(window.suggestions.shown()) == 2 * 2800  # the count and the date, each line
     print(f"opened in {opened:.3f} s, suggestions in {window.suggestions.last_seconds:.3f} s")
     window.close()
+
+
+# -- by the mouse: right-click menu and tooltip ---------------------------------------------
+
+
+def right_click_and_choose(window: MainWindow, cp: int, wanted: str) -> list[str]:
+    """Right-click the character at ``cp`` (a real context-menu event on the viewport),
+    trigger the menu entry named ``wanted`` ("" for none) and return the menu's entries."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    from tests.gui.helpers import point_at
+
+    view = window.article_view
+    pos = point_at(view, cp)
+    seen: list[str] = []
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.extend(a.text() for a in menu.actions() if not a.isSeparator())
+        chosen = [a for a in menu.actions() if a.text() == wanted]
+        menu.close()
+        if chosen:
+            chosen[0].trigger()
+
+    QTimer.singleShot(50, choose)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    return seen
+
+
+def test_right_click_accepts_the_suggestion_under_the_mouse_not_at_the_caret(
+    window: MainWindow,
+) -> None:
+    caret_into(window, "ثلاثة عشر")  # the caret is on another suggestion
+    entries = right_click_and_choose(window, FIRST.index("دير الزور") + 2, "Accept suggestion")
+    assert entries[:2] == ["Accept suggestion", "Reject suggestion"]
+    [(text, label, _attrs)] = stored(window.project.path)  # type: ignore[union-attr]
+    assert (text, label) == ("دير الزور", "LOCATION")
+    assert shown(window) == [EXPECTED[0], EXPECTED[2]]
+    window.undo_group.undo()  # one undoable step, like the key
+    assert shown(window) == EXPECTED
+
+
+def test_right_click_rejects_and_offers_nothing_off_a_suggestion(window: MainWindow) -> None:
+    entries = right_click_and_choose(window, FIRST.index("فجر اليوم") + 1, "Reject suggestion")
+    assert "Reject suggestion" in entries
+    assert shown(window) == EXPECTED[:2] and stored(window.project.path) == []  # type: ignore[union-attr]
+    plain = right_click_and_choose(window, FIRST.index("المرصد") + 2, "")
+    assert plain and "Accept suggestion" not in plain and "Reject suggestion" not in plain
+
+
+def test_hovering_a_suggestion_shows_label_source_value_and_keys(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QToolTip
+
+    from tests.gui.helpers import point_at
+
+    view = window.article_view
+    QTest.mouseMove(view.viewport(), point_at(view, FIRST.index("ثلاثة عشر") + 3))
+    assert QToolTip.isVisible()
+    assert QToolTip.text().splitlines() == [
+        "Suggestion: Casualty count (from the casualty-count rules)",
+        "Value: 13",
+        "Enter accepts · Shift+Delete rejects",
+    ]
+    QTest.mouseMove(view.viewport(), point_at(view, FIRST.index("دير الزور") + 3))
+    assert QToolTip.text().splitlines()[0] == "Suggestion: Location (from the project's names)"
+    QTest.mouseMove(view.viewport(), point_at(view, FIRST.index("المرصد") + 2))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)  # hidden off it
+
+
+def test_where_a_span_lies_its_tooltip_comes_first(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QToolTip
+
+    from tests.gui.helpers import point_at
+
+    caret_into(window, "ثلاثة عشر")
+    QTest.keyClick(window.article_view, Qt.Key.Key_Return)  # now a span, no suggestion
+    view = window.article_view
+    QTest.mouseMove(view.viewport(), point_at(view, FIRST.index("ثلاثة عشر") + 3))
+    assert QToolTip.text() == view.label_names["CASUALTY_COUNT"]
