@@ -23,12 +23,15 @@ Rules chosen here:
   hits never overlap (the scan continues after a hit's last word).
 
 Matching is a dictionary lookup per word of the text (names indexed by their first word),
-so it costs the same with 50 names as with 50,000.
+so it costs the same with 50 names as with 50,000; a handful of names (one just tagged) is
+looked for by searching the folded text for their first words, a millisecond on 200,000
+characters once the text is prepared (:func:`prepare`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +39,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from app.assist.suggestion import Suggestion
-from app.text.folding import fold, fold_text
+from app.text.folding import Folded, fold, fold_text
 
 if TYPE_CHECKING:
     from storage import Project
@@ -145,24 +148,71 @@ def build_gazetteer(entries: Iterable[tuple[str, str]]) -> Gazetteer:
     return gazetteer
 
 
-def find_names(text: str, gazetteer: Gazetteer) -> list[Suggestion]:
-    """Every known name in ``text`` as code point spans, left to right, never overlapping."""
-    if not len(gazetteer):
-        return []
+@dataclass(frozen=True)
+class PreparedText:
+    """A text folded and cut into words once, for looking names up in it many times (the
+    open article, where each newly tagged name is looked for at once)."""
+
+    folded: Folded
+    words: list[tuple[int, int]]  # folded offsets of each word
+    word_starts: list[int]
+
+
+def prepare(text: str) -> PreparedText:
     folded = fold(text)
     words = [(m.start(), m.end()) for m in _WORD.finditer(folded.text)]
+    return PreparedText(folded, words, [start for start, _ in words])
+
+
+# A gazetteer with at most this many distinct first words is looked up by searching the
+# text for those words first; a bigger one visits every word (one dictionary lookup each).
+_FEW_FIRST_WORDS = 64
+
+
+def find_names(
+    text: str, gazetteer: Gazetteer, prepared: PreparedText | None = None
+) -> list[Suggestion]:
+    """Every known name in ``text`` as code point spans, left to right, never overlapping.
+
+    ``prepared`` is ``prepare(text)`` kept from an earlier call on the same text."""
+    if not len(gazetteer):
+        return []
+    prepared = prepared or prepare(text)
+    folded, words = prepared.folded, prepared.words
     found: list[Suggestion] = []
-    index = 0
-    while index < len(words):
+    following = 0  # the first word a new name may start at (names never overlap)
+    for index in _starts_to_visit(prepared, gazetteer):
+        if index < following:
+            continue
         hit = _longest_at(folded.text, words, index, gazetteer)
         if hit is None:
-            index += 1
             continue
         start, end, last, label = hit
         original_start, original_end = folded.original_span(start, end)
         found.append(Suggestion(original_start, original_end, label, {}, SOURCE))
-        index = last + 1
+        following = last + 1
     return found
+
+
+def _starts_to_visit(prepared: PreparedText, gazetteer: Gazetteer) -> Iterable[int]:
+    """The word indexes where a name may start, in order: every word, or, for a gazetteer
+    of few first words, only the words holding one of them after 0–2 letters (the
+    proclitics :func:`_longest_at` may skip); every other word cannot start a name."""
+    firsts = gazetteer._by_first
+    if len(firsts) > _FEW_FIRST_WORDS:
+        return range(len(prepared.words))
+    # A lookahead finds every position, overlapping ones too.
+    alternatives = "|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True))
+    pattern = re.compile(f"(?=(?:{alternatives}))")
+    starts, words = prepared.word_starts, prepared.words
+    indexes: list[int] = []
+    for match in pattern.finditer(prepared.folded.text):
+        position = match.start()
+        index = bisect_right(starts, position) - 1
+        inside = index >= 0 and position - words[index][0] <= 2 and position < words[index][1]
+        if inside and (not indexes or indexes[-1] != index):
+            indexes.append(index)
+    return indexes
 
 
 def _longest_at(
@@ -230,4 +280,12 @@ def _key(text: str) -> str:
     return "" if name is None else _join(name)
 
 
-__all__ = ["LABELS", "SOURCE", "Gazetteer", "build_gazetteer", "find_names"]
+__all__ = [
+    "LABELS",
+    "SOURCE",
+    "Gazetteer",
+    "PreparedText",
+    "build_gazetteer",
+    "find_names",
+    "prepare",
+]

@@ -20,6 +20,7 @@ from app.formats.atomic import atomic_directory, atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
 from app.formats.registry import FORMATS, LAYER_MANIFEST
 from storage import Annotator, Project, ProjectError, Span
+from storage.export_reads import spans_for_export
 
 # progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
@@ -141,7 +142,7 @@ def _items(
     layer_ids = {a.id for a in layers}
     names = {a.id: a.name for a in layers}
     done = _done_layers(project, layer_ids) if only_done else None
-    spans = project.spans.by_document(layers)
+    spans = spans_for_export(project, layers)
     pending = next(spans, None)
     for position, document in enumerate(project.documents.iterate(), start=1):
         mine: list[Span] = []
@@ -219,8 +220,7 @@ def _write_omissions(target: Path, chosen: Format, items: list[str]) -> Path | N
         return None
     with atomic_text_writer(path) as stream:
         stream.write(f"# {chosen.title}: what this export could not hold, per document\n")
-        for line in items:
-            stream.write(line + "\n")
+        stream.write("".join(f"{line}\n" for line in items))  # one write, not one per line
     return path
 
 

@@ -79,6 +79,9 @@ _PREFIX = {"B": "B", "I": "I", "E": "E", "S": "S", "U": "S", "L": "E"}  # BILOU 
 _MARKS = "".join(sorted(SEPARATOR_MARKS))
 _HAS_DOCSTART = re.compile(f"^[{_MARKS} \\t]*{DOCSTART}(?=\\s|$)", re.MULTILINE)
 _ESCAPED = SEPARATOR_MARKS | {"%"}
+# The same characters as escape_id's test (``\s`` is str.isspace for str patterns).
+_NEEDS_ESCAPE = re.compile(f"[\\s{re.escape(''.join(sorted(_ESCAPED)))}]")
+_CHUNK_CHARACTERS = 1 << 20
 _DROP_MARKS = dict.fromkeys(map(ord, SEPARATOR_MARKS))
 _BROKEN = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 
@@ -192,6 +195,8 @@ def escape_id(external_id: str) -> str:
     """A document id as one column: whitespace, invisible marks and '%' percent-encoded."""
     if external_id == PLACEHOLDER:
         return "%2DX-"
+    if _NEEDS_ESCAPE.search(external_id) is None:
+        return external_id  # the usual id, checked in C
     return "".join(
         "".join(f"%{b:02X}" for b in ch.encode("utf-8")) if ch.isspace() or ch in _ESCAPED else ch
         for ch in external_id
@@ -210,6 +215,10 @@ def _writer(scheme: str) -> Writer:
     ) -> None:
         separator = "\t" if options.tab else " "
         fields_noted = False
+        # Documents are gathered into chunks of about a megabyte: one write (and one
+        # encoding pass) per chunk instead of one per document.
+        chunk: list[str] = []
+        buffered = 0
         with atomic_text_writer(out) as stream:
             for item in items:
                 document = item.document
@@ -237,7 +246,13 @@ def _writer(scheme: str) -> Writer:
                     omissions.add(document, "no tokens (only invisible marks): not written")
                     continue
                 doc_id = escape_id(document.external_id)
-                stream.write(f"{DOCSTART}{separator}{doc_id}{separator}O\n\n{lines}")
+                chunk.append(f"{DOCSTART}{separator}{doc_id}{separator}O\n\n{lines}")
+                buffered += len(lines)
+                if buffered >= _CHUNK_CHARACTERS:
+                    stream.write("".join(chunk))
+                    chunk.clear()
+                    buffered = 0
+            stream.write("".join(chunk))
 
     return write
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
+from operator import itemgetter
 
 from app.text.tokens import (
     CLOSERS,
@@ -55,7 +57,6 @@ _ENDED_GAP = re.compile(
     f"[{_class(TERMINATORS)}][{_EXTEND}]*(?:[{_class(COMMON_CLOSERS)}][{_EXTEND}]*|[{_class(CLOSERS)}])*"
     f"({_SEPARATOR}*\\s{_SEPARATOR}*)"
 )
-_NEWLINE_CHARS = frozenset(NEWLINES)
 # A character the tokenizer's regex does not know (an emoji, a rare script): the text
 # around it is cut by the careful tokenizer.
 _UNCOMMON = re.compile(f"[^{_SEPARATOR[1:-1]}{_class(COMMON_CHARS)}]")
@@ -66,6 +67,24 @@ _RISKY_BEFORE = TERMINATORS | CLOSERS | COMMON_CLOSERS | COMMON_EXTENDS
 
 def _is_separator(ch: str) -> bool:
     return ch.isspace() or ch in SEPARATOR_MARKS
+
+
+_IN_NUMBER = COMMON_DIGITS | COMMON_EXTENDS
+
+
+def _digit_at(text: str, position: int) -> bool:
+    """A digit of any script at ``position`` (what lets a separator join two digits)."""
+    return position < len(text) and unicodedata.category(text[position]) == "Nd"
+
+
+def _number_before(text: str, position: int) -> bool:
+    """Whether ``text[position]`` may end a number: a digit of any script, or a mark that
+    may follow one (erring on the careful side: a mark after a letter counts too)."""
+    if position < 0:
+        return False
+    ch = text[position]
+    category = unicodedata.category(ch)
+    return category in ("Nd", "Cf") or category[0] == "M" or "\U0001f3fb" <= ch <= "\U0001f3ff"
 
 
 def _safe_cut(text: str, position: int) -> bool:
@@ -84,10 +103,16 @@ def _safe_cut(text: str, position: int) -> bool:
         return True
     if before not in COMMON_CHARS or after not in COMMON_CHARS:
         return False
-    in_number = COMMON_DIGITS | COMMON_EXTENDS
     return not (
-        (after in NUMBER_SEPARATORS and before in in_number)
-        or (before in NUMBER_SEPARATORS and after in in_number)
+        # "3.|5" and "3|.5": a number's inner separator is one only between two digits
+        # ("2023." closing a sentence is a number and a full stop, cut or not: a date
+        # span ending a sentence, a sixth of the articles, stays on this path)
+        (after in NUMBER_SEPARATORS and before in _IN_NUMBER and _digit_at(text, position + 1))
+        or (
+            before in NUMBER_SEPARATORS
+            and after in _IN_NUMBER
+            and _number_before(text, position - 2)
+        )
         # "1|َ1", ":|َا": the careful path's piece after the cut ends where the number or
         # the punctuation mark did; the regex would read a word instead
         or (after in COMMON_EXTENDS and before not in COMMON_LETTERS)
@@ -95,42 +120,59 @@ def _safe_cut(text: str, position: int) -> bool:
 
 
 def _simple_spans(text: str, spans: Sequence[Span]) -> bool:
+    """No overlap, no separator at either edge, no line break inside, and cuts the regex
+    makes the careful way (:func:`_safe_cut`, skipped where whitespace borders the edge)."""
     previous_end = 0
+    newline = _NEWLINE.search
+    length = len(text)
     for span in spans:
-        if span.start < previous_end:
+        start, end = span.start, span.end
+        if start < previous_end:
             return False
-        if _is_separator(text[span.start]) or _is_separator(text[span.end - 1]):
+        first, last = text[start], text[end - 1]
+        if _is_separator(first) or _is_separator(last):
             return False
-        if not (_safe_cut(text, span.start) and _safe_cut(text, span.end)):
+        if start and not text[start - 1].isspace() and not _safe_cut(text, start):
             return False
-        if any(ch in _NEWLINE_CHARS for ch in text[span.start : span.end]):
+        if end < length and not text[end].isspace() and not _safe_cut(text, end):
             return False
-        previous_end = span.end
+        if newline(text, start, end) is not None:
+            return False
+        previous_end = end
     return True
 
 
 def _breaks(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
-    """Sentence breaks as gaps ``[start, end)`` between two tokens, outside every span."""
-    gaps: dict[int, int] = {}
-    for newline in _NEWLINE.finditer(text):
-        start = newline.start()
-        while start > 0 and _is_separator(text[start - 1]):
-            start -= 1
-        if start not in gaps:
-            gaps[start] = _SEPARATORS.match(text, newline.end()).end()  # type: ignore[union-attr]
-    for match in _ENDED_GAP.finditer(text):
-        gaps.setdefault(match.start(1), match.end(1))
-    starts = [span.start for span in spans]
-    breaks = []
-    for start in sorted(gaps):
-        end = gaps[start]
-        if start == 0 or end == len(text):
-            continue  # no token before or after it: not between two tokens
-        inside = bisect_right(starts, start) - 1
-        if inside >= 0 and end <= spans[inside].end:
-            continue  # a sentence never breaks inside a span
-        breaks.append((start, end))
-    return breaks
+    """Sentence breaks as gaps ``[start, end)`` between two tokens, outside every span.
+
+    A gap is a whole run of separators; ``spans`` neither overlap nor start or end on a
+    separator (:func:`_simple_spans`), so a gap that starts inside a span lies inside it.
+    """
+    # After a sentence end: one scan in C gives them in order, without duplicates.
+    ended = [match.span(1) for match in _ENDED_GAP.finditer(text)]
+    if _NEWLINE.search(text) is not None:
+        gaps: dict[int, int] = {}
+        for newline in _NEWLINE.finditer(text):
+            start = newline.start()
+            while start > 0 and _is_separator(text[start - 1]):
+                start -= 1
+            if start not in gaps:
+                gaps[start] = _SEPARATORS.match(text, newline.end()).end()  # type: ignore[union-attr]
+        for start, end in ended:
+            gaps.setdefault(start, end)
+        ended = sorted(gaps.items())
+    # Not between two tokens: a gap at either end of the text.
+    length = len(text)
+    ended = [gap for gap in ended if gap[0] and gap[1] != length]
+    if not spans or not ended:
+        return ended
+    starts = [start for start, _ in ended]
+    for span in spans:  # a sentence never breaks inside a span (a few spans, many gaps)
+        first = bisect_left(starts, span.start)
+        last = bisect_left(starts, span.end, first)
+        if first < last:
+            del ended[first:last], starts[first:last]
+    return ended
 
 
 def _safe_unknowns(text: str) -> bool | None:
@@ -167,48 +209,57 @@ def _tokens(text: str, start: int, end: int, plain: bool) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=256)
+def _entity_lines(label: str, scheme: str, separator: str) -> tuple[str, str, str, str]:
+    """The line endings of an entity's tokens: first, inside, last, and alone."""
+    if scheme == "bioes":
+        return (
+            f"{separator}B-{label}\n",
+            f"{separator}I-{label}\n",
+            f"{separator}E-{label}\n",
+            f"{separator}S-{label}\n",
+        )
+    first, inside = f"{separator}B-{label}\n", f"{separator}I-{label}\n"
+    return first, inside, inside, first
+
+
 def fast_conll_lines(text: str, spans: Sequence[Span], scheme: str, separator: str) -> str | None:
     """The document's token lines with a blank line after each sentence, or None when
     the document needs :func:`app.formats.conll.plan_document`. ``spans`` are sorted by
     start."""
-    from app.formats.conll import entity_tags
-
     plain = FAST_TEXT.fullmatch(text) is not None
     if not plain and _safe_unknowns(text) is False:
         return None
     if not _simple_spans(text, spans):
         return None
     outside = f"{separator}O\n"
+    findall = FAST_TOKEN.findall
     pieces: list[str] = []
-    next_span = 0
+    append = pieces.append
+    # Spans and sentence breaks in text order (a break is never inside a span): each
+    # stretch between them is tokenized in one call and its O lines joined in C.
+    edges: list[tuple[int, int, str | None]] = [(s.start, s.end, s.label) for s in spans]
+    edges += [(start, end, None) for start, end in _breaks(text, spans)]
+    edges.sort(key=itemgetter(0))
+    edges.append((len(text), len(text), None))
     position = 0
-    breaks = _breaks(text, spans)
-    breaks.append((len(text), len(text)))
-    wrote_any = False
-    for sentence_end, resume in breaks:
-        while position < sentence_end:
-            if next_span < len(spans) and spans[next_span].start < sentence_end:
-                span = spans[next_span]
-                stretch_end = span.start
+    for start, end, label in edges:
+        tokens = findall(text, position, start) if plain else _tokens(text, position, start, False)
+        if tokens:
+            append(outside.join(tokens))
+            append(outside)
+        if label is not None:
+            tokens = findall(text, start, end) if plain else _tokens(text, start, end, False)
+            first, inside, last, alone = _entity_lines(label, scheme, separator)
+            if len(tokens) == 1:
+                append(tokens[0] + alone)
             else:
-                span = None
-                stretch_end = sentence_end
-            tokens = _tokens(text, position, stretch_end, plain)
-            if tokens:
-                pieces.append(outside.join(tokens))
-                pieces.append(outside)
-            if span is None:
-                position = sentence_end
-                break
-            tokens = _tokens(text, span.start, span.end, plain)
-            tags = entity_tags(span.label, len(tokens), scheme)
-            pieces.extend(
-                f"{token}{separator}{tag}\n" for token, tag in zip(tokens, tags, strict=True)
-            )
-            position = span.end
-            next_span += 1
-        if pieces and pieces[-1] != "\n":
-            pieces.append("\n")
-            wrote_any = True
-        position = resume
-    return "".join(pieces) if wrote_any else None
+                append(tokens[0] + first)
+                if len(tokens) > 2:
+                    append(inside.join(tokens[1:-1]))
+                    append(inside)
+                append(tokens[-1] + last)
+        elif pieces and pieces[-1] != "\n":
+            append("\n")  # the end of a sentence (or of the text) after at least one token
+        position = end
+    return "".join(pieces) if pieces else None

@@ -136,10 +136,15 @@ def document_record(document: Document, spans: Iterable[Span]) -> dict[str, Any]
 _SPAN_ORDER = attrgetter("annotator", "start", "end", "label", "uuid")
 
 
+# ensure_ascii=False keeps Arabic readable. A raw U+2028 inside a string is valid JSON
+# and the reader splits on "\n" only, so it cannot break a line. One encoder for every
+# record: json.dumps with an option builds a new one per call (same output either way).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_CHUNK_CHARACTERS = 1 << 20
+
+
 def write_record(stream: TextIO, record: dict[str, Any]) -> None:
-    # ensure_ascii=False keeps Arabic readable. A raw U+2028 inside a string is valid JSON
-    # and the reader splits on "\n" only, so it cannot break a line.
-    stream.write(json.dumps(record, ensure_ascii=False))
+    stream.write(_ENCODE(record))
     stream.write("\n")
 
 
@@ -148,8 +153,21 @@ def write_jsonl(
 ) -> None:
     """Every document with all the spans it was given, losslessly."""
     with atomic_text_writer(out) as stream:
+        # Lines gathered into chunks of about a megabyte: one write per chunk.
+        chunk: list[str] = []
+        buffered = 0
         for item in items:
-            write_record(stream, document_record(item.document, item.spans))
+            line = _ENCODE(document_record(item.document, item.spans))
+            chunk.append(line)
+            buffered += len(line)
+            if buffered >= _CHUNK_CHARACTERS:
+                chunk.append("")  # the newline after the last line
+                stream.write("\n".join(chunk))
+                chunk.clear()
+                buffered = 0
+        if chunk:
+            chunk.append("")
+            stream.write("\n".join(chunk))
 
 
 def sniff_jsonl(path: Path, head: bytes) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.assist.gazetteer import build_gazetteer
-from app.assist.suggest import merge, suggest_document, suggest_for_layer, visible
+from app.assist.suggest import merge, merge_into, suggest_document, suggest_for_layer, visible
 from app.assist.suggestion import Suggestion
 from app.core.labels import default_labels
 from storage import Span, open_project
@@ -100,3 +102,24 @@ def test_suggest_for_layer_leaves_out_tagged_and_rejected_places(tmp_path: Path)
             "gazetteer",
         ]
         assert suggest_for_layer(project, "mona", 999) == []
+
+
+_SOURCES = ("casualties", "dates", "gazetteer")
+_suggestions = st.lists(
+    st.builds(
+        lambda start, length, source: Suggestion(start, start + length, "LOCATION", {}, source),
+        st.integers(0, 40),
+        st.integers(1, 8),
+        st.sampled_from(_SOURCES),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_suggestions, _suggestions)
+def test_merging_into_merged_suggestions_equals_merging_them_all_again(
+    earlier: list[Suggestion], extra: list[Suggestion]
+) -> None:
+    merged = merge(earlier)
+    assert merge_into(merged, extra) == merge([*merged, *extra])

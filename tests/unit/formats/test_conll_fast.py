@@ -17,7 +17,7 @@ ALPHABET = [
     *"دير الزورقتلبغدادمنيهـ",
     "\u064e", "\u0651", "1", "٣", "۴", ".", ",", "٫", "،", "؟", "!", "…", "»", "«", ")",
     "(", '"', "'", "-", ":", "\u200f", "\u200e", " ", " ", " ", "\n", "\t", "\u00a0", "😢",
-    "\U0001f3fd", "\u200d", "д", "\u0300", "。", "」",
+    "\U0001f3fd", "\u200d", "д", "\u0300", "。", "」", "\u202b", "\u061c",
 ]  # fmt: skip
 
 
@@ -54,6 +54,52 @@ def test_same_lines_as_the_careful_path(
         assert fast == careful_lines(text, spans, scheme, separator)
 
 
+# Numbers next to span edges: digits of three scripts with inner separators, a mark that
+# may follow a digit, terminators and closers, where a cut may or may not split a number.
+NUMBER_ALPHABET = [*"12٣۴", ".", ",", "٫", "٬", "\u064e", "م", " ", "\n", "؟", "»", "\u0300"]
+
+
+@st.composite
+def number_documents(draw: st.DrawFn) -> tuple[str, list[Span]]:
+    text = draw(st.text(alphabet=NUMBER_ALPHABET, min_size=1, max_size=24))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=6)))
+    spans = [
+        Span(f"s{start}", 1, "alice", start, end, "DATE", text[start:end])
+        for start, end in zip(cuts[::2], cuts[1::2], strict=False)
+        if start < end
+    ]
+    return text, spans
+
+
+@given(number_documents(), st.sampled_from(["bio", "bioes"]))
+@settings(max_examples=50, deadline=None)
+def test_same_lines_where_spans_touch_numbers(
+    document: tuple[str, list[Span]], scheme: str
+) -> None:
+    text, spans = document
+    fast = fast_conll_lines(text, spans, scheme, " ")
+    if fast is not None:
+        assert fast == careful_lines(text, spans, scheme, " ")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "fast"),
+    [
+        ("قتل في 8 نوفمبر 2023. وقال", 7, 20, True),  # a date closing a sentence
+        ("قتل 3.5 ألف", 4, 5, False),  # "3|.5": the careful path splits the number
+        ("قتل 3.5 ألف", 6, 7, False),  # "3.|5"
+        ("في عام،2023 قتل", 7, 11, True),  # a comma after a word joins no number
+        ("في ١٩٩٠٫٥ قتل", 3, 7, False),  # Arabic-Indic digits and decimal separator
+    ],
+)
+def test_cuts_beside_a_number_separator(text: str, start: int, end: int, fast: bool) -> None:
+    spans = [Span("s", 1, "alice", start, end, "DATE", text[start:end])]
+    lines = fast_conll_lines(text, spans, "bio", " ")
+    assert (lines is not None) is fast
+    if lines is not None:
+        assert lines == careful_lines(text, spans, "bio", " ")
+
+
 @pytest.mark.parametrize("scheme", ["bio", "bioes"])
 def test_news_articles_take_the_fast_path(scheme: str) -> None:
     generator = Generator(7)
@@ -71,4 +117,6 @@ def test_news_articles_take_the_fast_path(scheme: str) -> None:
         if lines is not None:
             fast += 1
             assert lines == careful_lines(article.text, spans, scheme, " ")
-    assert fast >= 30  # the point of it: most news articles never take the slow path
+    # The point of it: news articles never take the slow path (a date or a count ending a
+    # sentence, '2023.', sent a sixth of them there until numbers were read exactly).
+    assert fast == 40
