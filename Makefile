@@ -56,6 +56,7 @@ clean:
 
 screenshot: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m app.ui.readme_screenshot docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m app.ui.readme_screenshot docs/screenshot-ar.png --language ar
 
 # Benchmarks (DESIGN §8): a table on stdout and bench-results.json. Generated data is
 # cached in tests/bench/.cache. bench-quick runs the same at 1/100 of the sizes (a smoke test).
