@@ -131,4 +131,5 @@ def test_unfolded_pattern_finds_every_stretch_that_folds_to_the_needle(
     if needle:
         match = re.search(unfolded_pattern(needle), text)
         assert match is not None
-        assert fold_text(match.group()) == needle
+        # Any whitespace stands for any other (line ends and spaces alike): a filter.
+        assert re.sub(r"\s", " ", fold_text(match.group())) == re.sub(r"\s", " ", needle)
