@@ -9,17 +9,24 @@ exist) are written with one statement per table inside one SAVEPOINT; if SQLite 
 any of it, the run is rolled back and written again one record per SAVEPOINT, so a
 failing record is still rejected alone. Span ids are time-ordered (storage.ids): they
 go to the end of the uuid index instead of to random pages of it.
+
+Checking (:class:`RecordChecker`) needs nothing of the project but its label ids and
+builds what is stored in one pass per span. A big input is read and checked in a worker
+process (app.core.import_worker) while this one writes; the records arrive in the same
+order and are stored by the same code, so both paths store the same bytes.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from itertools import islice
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +47,18 @@ from storage.clock import now
 from storage.documents import NewDocument
 from storage.ids import new_ids
 from storage.project import ChangeEntry
-from storage.spans import encode_attrs
+from storage.spans import bulk_attrs_encoder
 
 FORMAT_CHOICES = ("auto", *(f.name for f in import_formats()))
-# The change log's JSON, as Project.log_change writes it (one encoder, not one per entry).
-_LOG_JSON = json.JSONEncoder(ensure_ascii=False)
-CHUNK = 500
+# Records per transaction, and input bytes per transaction: a chunk ends at whichever comes
+# first. Each commit is synced to disk, so few large chunks are faster than many small ones;
+# a killed import loses at most the chunk it was in. TAWSIM_IMPORT_CHUNK (read here only)
+# lets the crash tests see many chunks in a small input.
+CHUNK = int(os.environ.get("TAWSIM_IMPORT_CHUNK", "5000"))
+CHUNK_BYTES = 32 * 1024 * 1024
+# Inputs larger than this are read and checked in a second process while this one writes
+# (app.core.import_worker); below it, starting the process costs more than it saves.
+WORKER_BYTES = 20 * 1024 * 1024
 # The label ids storage accepts (storage.labels): checked before a label is created, so that
 # the message names the span that wants it.
 _LABEL_ID = re.compile("[A-Za-z0-9_-]+")
@@ -84,32 +97,89 @@ class ImportReport:
 
 class RecordRejected(Exception):
     """Why a record cannot be imported; ``location`` is the line of the span at fault
-    ("file:line") when its reader said where the span is written."""
+    ("file:line") when its reader said where the span is written; ``unknown_label`` the
+    label it names that the project lacks, if that is why."""
 
-    def __init__(self, message: str, location: str = "") -> None:
+    def __init__(self, message: str, location: str = "", unknown_label: str = "") -> None:
         super().__init__(message)
         self.location = location
+        self.unknown_label = unknown_label
 
 
 @dataclass(frozen=True)
 class _Message:
     """A rejection or note, held back until the records before it are stored."""
 
-    to: list[str]
+    kind: str  # "rejected" or "notes": the list of the report it goes to
     text: str
+    unknown_label: str = ""  # a label the record wanted and the project lacks
 
-    def emit(self) -> None:
-        self.to.append(self.text)
+    def emit(self, report: ImportReport) -> None:
+        (report.rejected if self.kind == "rejected" else report.notes).append(self.text)
+
+
+# A checked span as stored: (annotator, start, end, label, covered text, attrs, kind). Its
+# first four make it the same span as another (a repeat is stored once); attrs are encoded,
+# or the error encoding them raised (raised again when the span is stored).
+CheckedSpan = tuple[str, int, int, str, str, "str | Exception", str]
+SpanKey = tuple[str, int, int, str]
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(NewDocument))
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """A validated record, ready to write."""
+    """A validated record, ready to write: plain data, so a worker process can send it."""
 
-    record: SourceRecord
-    canonical: Canonical
-    digest: str
-    spans: list[dict[str, Any]]
+    location: str
+    document: NewDocument
+    notes: tuple[str, ...]
+    checked: list[CheckedSpan]
+    uses: tuple[tuple[str, str], ...]  # the (annotator, label) pairs of its spans
+    unstorable: bool = False  # some span's attrs cannot be encoded: store it alone
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as tuples (a worker sends a million spans): a third of the default cost.
+        document = tuple(getattr(self.document, name) for name in _DOCUMENT_FIELDS)
+        fields = (self.location, document, self.notes, self.checked, self.uses, self.unstorable)
+        return (_unpickle_plan, fields)
+
+    @property
+    def digest(self) -> str:
+        return self.document.sha256
+
+    @property
+    def external_id(self) -> str:
+        return self.document.external_id
+
+    @property
+    def spans(self) -> list[dict[str, Any]]:
+        """The checked spans as dicts (for the import preview)."""
+        return [
+            {
+                "start": start,
+                "end": end,
+                "label": label,
+                "annotator": annotator,
+                "kind": kind,
+                "text": text,
+                "attrs": json.loads(attrs) if isinstance(attrs, str) else {},
+            }
+            for annotator, start, end, label, text, attrs, kind in self.checked
+        ]
+
+
+def _unpickle_plan(
+    location: str,
+    document: tuple[Any, ...],
+    notes: tuple[str, ...],
+    checked: list[CheckedSpan],
+    uses: tuple[tuple[str, str], ...],
+    unstorable: bool,
+) -> _Plan:
+    return _Plan(location, NewDocument(*document), notes, checked, uses, unstorable)
+
+
+_Entry = _Plan | _Message
 
 
 @dataclass(frozen=True)
@@ -267,7 +337,10 @@ def import_paths(
     progress: Progress | None = None,
     create_labels: bool = False,
     suggestions: bool = False,
+    worker: bool | None = None,
 ) -> ImportReport:
+    """Import every file under ``paths``. ``worker`` reads and checks them in a second
+    process while this one writes: by default when they are larger than WORKER_BYTES."""
     if fmt != "auto" and fmt not in FORMATS:
         raise ProjectError(f"unknown format {fmt!r}")
     files, notes = collect_files(paths, fmt)
@@ -277,7 +350,13 @@ def import_paths(
     importer = Importer(
         project, report, annotator, create_labels=create_labels, suggestions=suggestions
     )
-    importer.run(read_records(files, encoding), total, progress)
+    if worker if worker is not None else total > WORKER_BYTES:
+        from app.core.import_worker import checked_elsewhere
+
+        with checked_elsewhere(files, encoding, importer.checker) as checked:
+            importer.write_checked(checked, total, progress)
+    else:
+        importer.run(read_records(files, encoding), total, progress)
     return report
 
 
@@ -288,231 +367,33 @@ def _size(path: Path) -> int:
         return 0
 
 
-class Importer:
-    def __init__(
-        self,
-        project: Project,
-        report: ImportReport,
-        annotator: str | None,
-        *,
-        create_labels: bool = False,
-        suggestions: bool = False,
-    ) -> None:
-        self.project = project
-        self.report = report
-        self.annotator = annotator
-        self.create_labels = create_labels
-        self.suggestions = suggestions
-        self.labels = {label.id for label in project.labels.all()}
-        self._annotator_ids: dict[str, int] = {}
+@dataclass
+class RecordChecker:
+    """Every check of a record that needs nothing from the project file but its label ids:
+    plain data, so that a worker process can run it (app.core.import_worker).
 
-    def run(
-        self,
-        records: Iterable[SourceRecord | SourceError | SourceNote],
-        total: int = 0,
-        progress: Progress | None = None,
-    ) -> None:
-        with self.project.bulk_writes():
-            self._run(iter(records), total, progress)
+    ``labels`` grows as ``--create-labels`` creates labels; a checker in another process
+    keeps the ids it started with, which decides nothing: a label it lacks is only checked
+    for the shape of its id, and every created label had that shape.
+    """
 
-    def _run(
-        self,
-        iterator: Iterator[SourceRecord | SourceError | SourceNote],
-        total: int,
-        progress: Progress | None,
-    ) -> None:
-        done = 0
-        while chunk := list(islice(iterator, CHUNK)):
-            with self.project.transaction():
-                # Records are checked as they are read and stored together at the end of
-                # the chunk (see _store); messages keep the order of the input.
-                entries: list[_Plan | _Message] = []
-                for item in chunk:
-                    if isinstance(item, SourceError):
-                        entries.append(_Message(self.report.rejected, str(item)))
-                    elif isinstance(item, SourceNote):
-                        entries.append(_Message(self.report.notes, str(item)))
-                    else:
-                        entries.append(self._check(item))
-                    done += item.size
-                    # Cancelling keeps what is done: each record is whole or absent.
-                    if progress is not None and not progress(min(done, total), total):
-                        self._store(entries)
-                        self.report.cancelled = True
-                        return
-                self._store(entries)
+    labels: set[str]
+    annotator: str | None
+    create_labels: bool = False
+    suggestions: bool = False
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def _check(self, record: SourceRecord) -> _Plan | _Message:
+    def entry(self, item: SourceRecord | SourceError | SourceNote) -> _Entry:
+        """A record checked, or the message that names what is wrong with it."""
+        if isinstance(item, SourceError):
+            return _Message("rejected", str(item))
+        if isinstance(item, SourceNote):
+            return _Message("notes", str(item))
         try:
-            return self.plan(record)
+            return self.plan(item)
         except RecordRejected as error:
-            return _Message(self.report.rejected, f"{error.location or record.location}: {error}")
-
-    # -- storing ---------------------------------------------------------------------------
-    def _store(self, entries: list[_Plan | _Message]) -> None:
-        """Store a chunk's checked records in input order.
-
-        Runs of ordinary records (a new document whose id is free and whose labels and
-        annotators exist) are written together, one statement per table. The rest (a
-        duplicate, a clashing id, a label or annotator to create) go one at a time
-        through :meth:`_import_one`, which sees everything stored before them.
-        """
-        plans = [entry for entry in entries if isinstance(entry, _Plan)]
-        documents = self.project.documents
-        # Digests and ids already in the project, or stored earlier in this chunk.
-        digests = set(documents.ids_by_sha256({plan.digest for plan in plans}))
-        external_ids = set(documents.ids_by_external_ids({p.record.external_id for p in plans}))
-        run: list[_Plan | _Message] = []
-        for entry in entries:
-            if isinstance(entry, _Plan) and not self._ordinary(entry, digests, external_ids):
-                self._store_run(run)
-                run = []
-                self._import_one(entry)
-            else:
-                run.append(entry)
-            if isinstance(entry, _Plan):
-                digests.add(entry.digest)
-                external_ids.add(entry.record.external_id)
-        self._store_run(run)
-
-    def _ordinary(self, plan: _Plan, digests: set[str], external_ids: set[str]) -> bool:
-        if plan.digest in digests or plan.record.external_id in external_ids:
-            return False
-        labels, annotators = self.labels, self._annotator_ids
-        return all(s["label"] in labels and s["annotator"] in annotators for s in plan.spans)
-
-    def _store_run(self, run: list[_Plan | _Message]) -> None:
-        """Write a run of ordinary records inside one SAVEPOINT.
-
-        Should SQLite refuse any of it (a constraint, a trigger, a full disk), the whole
-        run is taken back and its records are stored again one at a time, each in its own
-        SAVEPOINT: the failing record is rejected alone and every other one is kept.
-        """
-        plans = [entry for entry in run if isinstance(entry, _Plan)]
-        added: list[int] = []
-        if plans:
-            conn = self.project.conn
-            conn.execute("SAVEPOINT records")
-            try:
-                added = self._write_many(plans)
-            except Exception:
-                conn.execute("ROLLBACK TO records")
-                conn.execute("RELEASE records")
-                for entry in run:
-                    if isinstance(entry, _Plan):
-                        self._import_one(entry)
-                    else:
-                        entry.emit()
-                return
-            conn.execute("RELEASE records")
-        spans = iter(added)
-        for entry in run:
-            if isinstance(entry, _Message):
-                entry.emit()
-                continue
-            location = entry.record.location
-            self.report.notes.extend(f"{location}: {note}" for note in entry.canonical.notes)
-            self.report.imported += 1
-            self.report.spans += next(spans)
-
-    def _write_many(self, plans: list[_Plan]) -> list[int]:
-        """Insert the documents, spans and change-log entries of ordinary records; returns
-        how many spans each record stored."""
-        stamp = now()
-        ids = self.project.documents.add_many(
-            [self._new_document(plan) for plan in plans], imported_at=stamp
-        )
-        span_ids = iter(new_ids(sum(len(plan.spans) for plan in plans)))
-        rows: list[tuple[object, ...]] = []
-        changes: list[ChangeEntry] = []
-        added: list[int] = []
-        by = self.annotator or "import"
-        for plan, document_id in zip(plans, ids, strict=True):
-            before = len(rows)
-            rows += self._span_rows(document_id, plan.spans, set(), span_ids, stamp)
-            count = len(rows) - before
-            added.append(count)
-            after = {"external_id": plan.record.external_id, "sha256": plan.digest, "spans": count}
-            entry = _LOG_JSON.encode(after)
-            changes.append((by, "document.import", document_id, None, None, entry))
-        self.project.spans.add_rows(rows)
-        self.project.log_changes(changes)
-        return added
-
-    def _span_rows(
-        self,
-        document_id: int,
-        spans: list[dict[str, Any]],
-        existing: set[tuple[str, int, int, str]],
-        span_ids: Iterator[str],
-        stamp: str,
-    ) -> list[tuple[object, ...]]:
-        """Rows for the spans not in ``existing`` (nor repeated within ``spans``)."""
-        rows: list[tuple[object, ...]] = []
-        known = self._annotator_ids
-        for span in spans:
-            annotator, start, end, label = key = (
-                span["annotator"],
-                span["start"],
-                span["end"],
-                span["label"],
-            )
-            if key in existing:
-                continue
-            existing.add(key)
-            annotator_id = known.get(annotator) or self._annotator_id(annotator, span["kind"])
-            attrs = span["attrs"]
-            rows.append(
-                (
-                    next(span_ids),
-                    document_id,
-                    annotator_id,
-                    start,
-                    end,
-                    label,
-                    span["text"],
-                    encode_attrs(attrs) if attrs else "{}",
-                    stamp,
-                    stamp,
-                )
-            )
-        return rows
-
-    def _new_document(self, plan: _Plan) -> NewDocument:
-        record = plan.record
-        meta = {k: v for k, v in record.meta.items() if k not in DOCUMENT_FIELDS}
-        fields = {k: _text_field(record.meta.get(k)) for k in DOCUMENT_FIELDS}
-        return NewDocument(
-            external_id=record.external_id,
-            text=plan.canonical.text,
-            sha256=plan.digest,
-            meta=meta,
-            import_file=record.location,
-            import_encoding=record.encoding,
-            import_notes="; ".join(plan.canonical.notes),
-            **fields,
-        )
-
-    def _import_one(self, plan: _Plan) -> None:
-        """Store one record in its own SAVEPOINT, creating what it needs."""
-        record = plan.record
-        conn = self.project.conn
-        conn.execute("SAVEPOINT record")
-        try:
-            self._write(plan)
-        except Exception as error:
-            conn.execute("ROLLBACK TO record")
-            conn.execute("RELEASE record")
-            # Annotators and labels created inside the savepoint are gone again.
-            self._annotator_ids.clear()
-            self.labels = {label.id for label in self.project.labels.all()}
-            self.report.created_labels = [
-                name for name in self.report.created_labels if name in self.labels
-            ]
-            reason = str(error) if isinstance(error, RecordRejected) else f"cannot store ({error})"
-            self.report.rejected.append(f"{record.location}: {reason}")
-            return
-        conn.execute("RELEASE record")
+            text = f"{error.location or item.location}: {error}"
+            return _Message("rejected", text, error.unknown_label)
 
     def plan(self, record: SourceRecord) -> _Plan:
         """Check ``record`` completely (raises RecordRejected) without writing anything."""
@@ -529,15 +410,19 @@ class Importer:
             # Readers refuse most of these unread; this holds for every format.
             raise RecordRejected(f"the text is {too_large(len(encoded))}")
         canonical = canonicalize(text)
-        spans = self._spans(record, canonical)
+        checked, unstorable = self._spans(record, canonical)
         if canonical.text is text and encoded is not None:  # unchanged: hash what we have
             digest = hashlib.sha256(encoded).hexdigest()
         else:
             digest = sha256(canonical.text)
-        return _Plan(record, canonical, digest, spans)
+        uses = tuple({(span[0], span[3]) for span in checked})
+        document = _new_document(record, canonical, digest)
+        return _Plan(record.location, document, canonical.notes, checked, uses, unstorable)
 
-    def _spans(self, record: SourceRecord, canonical: Canonical) -> list[dict[str, Any]]:
-        """Every span of ``record``, checked and mapped to canonical offsets.
+    def _spans(self, record: SourceRecord, canonical: Canonical) -> tuple[list[CheckedSpan], bool]:
+        """Every span of ``record``, checked and mapped to canonical offsets, in one pass
+        that builds what is stored (a repeated span is kept once, as it was first given);
+        and whether some span's attrs cannot be encoded.
 
         A million spans pass through here in a big import, so the loop keeps to local
         names and takes the common case (integer offsets, unchanged text) first; every
@@ -551,7 +436,12 @@ class Importer:
         create_labels = self.create_labels
         default_annotator = self.annotator
         all_suggestions = self.suggestions
-        checked: list[dict[str, Any]] = []
+        checked: list[CheckedSpan] = []
+        seen: set[SpanKey] = set()
+        encode = bulk_attrs_encoder()
+        # One string object per name: a worker's pickle then sends each name once a batch.
+        same_name = self._names.setdefault
+        unstorable = False
         raw: Any = None
         try:
             for index, raw in enumerate(record.spans):
@@ -572,8 +462,9 @@ class Importer:
                 if not isinstance(label, str) or not label:
                     raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
                 if label not in labels and not create_labels:
-                    self.report.unknown_labels.add(label)
-                    raise RecordRejected(f"span {index + 1}: unknown label {label!r}")
+                    raise RecordRejected(
+                        f"span {index + 1}: unknown label {label!r}", unknown_label=label
+                    )
                 if label not in labels and not _LABEL_ID.fullmatch(label):
                     raise RecordRejected(
                         f"span {index + 1}: cannot create label {label!r}"
@@ -603,63 +494,304 @@ class Importer:
                     if start >= end:
                         raise RecordRejected(f"span {index + 1}: covers only a removed character")
                     covered = canonical_text[start:end]
-                checked.append(
-                    {
-                        "start": start,
-                        "end": end,
-                        "label": label,
-                        "annotator": annotator,
-                        "kind": kind,
-                        "text": covered,
-                        "attrs": attrs,
-                    }
-                )
+                stored: str | Exception = "{}"
+                if attrs:
+                    try:
+                        stored = encode(attrs)
+                    except Exception as error:  # raised again when the span is stored
+                        stored, unstorable = error, True
+                annotator, label = same_name(annotator, annotator), same_name(label, label)
+                key = (annotator, start, end, label)
+                if key not in seen:
+                    seen.add(key)
+                    checked.append((annotator, start, end, label, covered, stored, kind))
         except RecordRejected as error:
             # Name the line the span is written on, where the reader knows it (brat, CoNLL,
             # WebAnno TSV put one document over many lines).
             where = raw.get("location") if isinstance(raw, dict) else None
             if isinstance(where, str) and where:
-                raise RecordRejected(str(error), where) from None
+                raise RecordRejected(str(error), where, error.unknown_label) from None
             raise
-        return checked
+        return checked, unstorable
+
+
+def _new_document(record: SourceRecord, canonical: Canonical, digest: str) -> NewDocument:
+    meta = {k: v for k, v in record.meta.items() if k not in DOCUMENT_FIELDS}
+    fields = {k: _text_field(record.meta.get(k)) for k in DOCUMENT_FIELDS}
+    return NewDocument(
+        external_id=record.external_id,
+        text=canonical.text,
+        sha256=digest,
+        meta=meta,
+        import_file=record.location,
+        import_encoding=record.encoding,
+        import_notes="; ".join(canonical.notes),
+        **fields,
+    )
+
+
+# A record checked (or the message naming what is wrong with it), and the input bytes it took.
+Checked = tuple[_Entry, int]
+
+
+class Importer:
+    def __init__(
+        self,
+        project: Project,
+        report: ImportReport,
+        annotator: str | None,
+        *,
+        create_labels: bool = False,
+        suggestions: bool = False,
+    ) -> None:
+        self.project = project
+        self.report = report
+        self.annotator = annotator
+        labels = {label.id for label in project.labels.all()}
+        self.checker = RecordChecker(labels, annotator, create_labels, suggestions)
+        self._annotator_ids: dict[str, int] = {}
+
+    @property
+    def labels(self) -> set[str]:
+        return self.checker.labels
+
+    @labels.setter
+    def labels(self, labels: set[str]) -> None:
+        self.checker.labels = labels
+
+    def plan(self, record: SourceRecord) -> _Plan:
+        """Check ``record`` completely (raises RecordRejected) without writing anything."""
+        try:
+            return self.checker.plan(record)
+        except RecordRejected as error:
+            if error.unknown_label:
+                self.report.unknown_labels.add(error.unknown_label)
+            raise
+
+    def run(
+        self,
+        records: Iterable[SourceRecord | SourceError | SourceNote],
+        total: int = 0,
+        progress: Progress | None = None,
+    ) -> None:
+        """Check and store ``records`` (in this process)."""
+        check = self.checker.entry
+        self.write_checked(((check(item), item.size) for item in records), total, progress)
+
+    def write_checked(
+        self, checked: Iterable[Checked], total: int = 0, progress: Progress | None = None
+    ) -> None:
+        """Store records checked as they come (here, or by a worker process)."""
+        with self.project.bulk_writes(), rare_collections():
+            self._run(iter(checked), total, progress)
+
+    def _run(self, checked: Iterator[Checked], total: int, progress: Progress | None) -> None:
+        done = 0
+        while True:
+            # Records are checked as they are read and stored together at the end of the
+            # chunk (see _store); messages keep the order of the input. A chunk ends at
+            # CHUNK records or CHUNK_BYTES of input.
+            entries: list[_Entry] = []
+            size = 0
+            for entry, taken in checked:
+                entries.append(entry)
+                self._noticed(entry)
+                done += taken
+                size += taken
+                # Cancelling keeps what is done: each record is whole or absent.
+                if progress is not None and not progress(min(done, total), total):
+                    self._commit(entries)
+                    self.report.cancelled = True
+                    return
+                if len(entries) >= CHUNK or size >= CHUNK_BYTES:
+                    break
+            if not entries:
+                return
+            self._commit(entries)
+
+    def _noticed(self, entry: _Entry) -> None:
+        if isinstance(entry, _Message) and entry.unknown_label:
+            self.report.unknown_labels.add(entry.unknown_label)
+
+    def _commit(self, entries: list[_Entry]) -> None:
+        with self.project.transaction():
+            self._store(entries)
+
+    # -- storing ---------------------------------------------------------------------------
+    def _store(self, entries: list[_Entry]) -> None:
+        """Store a chunk's checked records in input order.
+
+        Runs of ordinary records (a new document whose id is free and whose labels and
+        annotators exist) are written together, one statement per table. The rest (a
+        duplicate, a clashing id, a label or annotator to create) go one at a time
+        through :meth:`_import_one`, which sees everything stored before them.
+        """
+        plans = [entry for entry in entries if isinstance(entry, _Plan)]
+        documents = self.project.documents
+        # Digests and ids already in the project, or stored earlier in this chunk.
+        digests = set(documents.ids_by_sha256({plan.digest for plan in plans}))
+        external_ids = set(documents.ids_by_external_ids({p.external_id for p in plans}))
+        run: list[_Entry] = []
+        for entry in entries:
+            if isinstance(entry, _Plan) and not self._ordinary(entry, digests, external_ids):
+                self._store_run(run)
+                run = []
+                self._import_one(entry)
+            else:
+                run.append(entry)
+            if isinstance(entry, _Plan):
+                digests.add(entry.digest)
+                external_ids.add(entry.external_id)
+        self._store_run(run)
+
+    def _ordinary(self, plan: _Plan, digests: set[str], external_ids: set[str]) -> bool:
+        if plan.unstorable or plan.digest in digests or plan.external_id in external_ids:
+            return False
+        labels, annotators = self.labels, self._annotator_ids
+        return all(label in labels and name in annotators for name, label in plan.uses)
+
+    def _store_run(self, run: list[_Entry]) -> None:
+        """Write a run of ordinary records inside one SAVEPOINT.
+
+        Should SQLite refuse any of it (a constraint, a trigger, a full disk), the whole
+        run is taken back and its records are stored again one at a time, each in its own
+        SAVEPOINT: the failing record is rejected alone and every other one is kept.
+        """
+        plans = [entry for entry in run if isinstance(entry, _Plan)]
+        added: list[int] = []
+        report = self.report
+        if plans:
+            conn = self.project.conn
+            conn.execute("SAVEPOINT records")
+            try:
+                added = self._write_many(plans)
+            except Exception:
+                conn.execute("ROLLBACK TO records")
+                conn.execute("RELEASE records")
+                for entry in run:
+                    if isinstance(entry, _Plan):
+                        self._import_one(entry)
+                    else:
+                        entry.emit(report)
+                return
+            conn.execute("RELEASE records")
+        spans = iter(added)
+        for entry in run:
+            if isinstance(entry, _Message):
+                entry.emit(report)
+                continue
+            location = entry.location
+            report.notes.extend(f"{location}: {note}" for note in entry.notes)
+            report.imported += 1
+            report.spans += next(spans)
+
+    def _write_many(self, plans: list[_Plan]) -> list[int]:
+        """Insert the documents, spans and change-log entries of ordinary records; returns
+        how many spans each record stored."""
+        stamp = now()
+        ids = self.project.documents.add_many([plan.document for plan in plans], imported_at=stamp)
+        span_ids = iter(new_ids(sum(len(plan.checked) for plan in plans)))
+        known = self._annotator_ids
+        rows: list[tuple[object, ...]] = []
+        changes: list[ChangeEntry] = []
+        added: list[int] = []
+        by = self.annotator or "import"
+        for plan, document_id in zip(plans, ids, strict=True):
+            checked = plan.checked
+            # Spans first in zip: it stops at their end without taking one id too many.
+            rows += [
+                (uuid, document_id, known[name], start, end, label, text, attrs, stamp, stamp)
+                for (name, start, end, label, text, attrs, _), uuid in zip(
+                    checked, span_ids, strict=False
+                )
+            ]
+            count = len(checked)
+            added.append(count)
+            entry = import_log_entry(plan.external_id, plan.digest, count)
+            changes.append((by, "document.import", document_id, None, None, entry))
+        self.project.spans.add_rows(rows)
+        self.project.log_changes(changes)
+        return added
+
+    def _span_rows(
+        self,
+        document_id: int,
+        checked: list[CheckedSpan],
+        existing: set[SpanKey],
+        span_ids: Iterator[str],
+        stamp: str,
+    ) -> list[tuple[object, ...]]:
+        """Rows for the spans not in ``existing``, creating annotators as they come."""
+        rows: list[tuple[object, ...]] = []
+        known = self._annotator_ids
+        for annotator, start, end, label, text, attrs, kind in checked:
+            if (annotator, start, end, label) in existing:
+                continue
+            annotator_id = known.get(annotator) or self._annotator_id(annotator, kind)
+            if isinstance(attrs, Exception):
+                raise attrs  # the attrs that could not be encoded: the record is rejected
+            uuid = next(span_ids)
+            rows.append(
+                (uuid, document_id, annotator_id, start, end, label, text, attrs, stamp, stamp)
+            )
+        return rows
+
+    def _import_one(self, plan: _Plan) -> None:
+        """Store one record in its own SAVEPOINT, creating what it needs."""
+        conn = self.project.conn
+        conn.execute("SAVEPOINT record")
+        try:
+            self._write(plan)
+        except Exception as error:
+            conn.execute("ROLLBACK TO record")
+            conn.execute("RELEASE record")
+            # Annotators and labels created inside the savepoint are gone again.
+            self._annotator_ids.clear()
+            self.labels = {label.id for label in self.project.labels.all()}
+            self.report.created_labels = [
+                name for name in self.report.created_labels if name in self.labels
+            ]
+            reason = str(error) if isinstance(error, RecordRejected) else f"cannot store ({error})"
+            self.report.rejected.append(f"{plan.location}: {reason}")
+            return
+        conn.execute("RELEASE record")
 
     def _write(self, plan: _Plan) -> None:
         project = self.project
-        record = plan.record
-        self._ensure_labels(plan.spans)
+        self._ensure_labels(plan.checked)
         existing = project.documents.id_by_sha256(plan.digest)
         if existing is not None:
             self.report.duplicates += 1
-            self.report.notes.append(f"{record.location}: duplicate of a document already here")
-            self.report.spans += self._add_spans(existing, plan.spans, only_new=True)
+            self.report.notes.append(f"{plan.location}: duplicate of a document already here")
+            self.report.spans += self._add_spans(existing, plan.checked, only_new=True)
             return
-        if project.documents.id_by_external_id(record.external_id) is not None:
+        if project.documents.id_by_external_id(plan.external_id) is not None:
             raise RecordRejected(
-                f"id {record.external_id!r} is already used by a document with other text"
+                f"id {plan.external_id!r} is already used by a document with other text"
             )
-        for note in plan.canonical.notes:
-            self.report.notes.append(f"{record.location}: {note}")
-        document_id = project.documents.add(self._new_document(plan), imported_at=now())
-        added = self._add_spans(document_id, plan.spans, only_new=False)
+        for note in plan.notes:
+            self.report.notes.append(f"{plan.location}: {note}")
+        document_id = project.documents.add(plan.document, imported_at=now())
+        added = self._add_spans(document_id, plan.checked, only_new=False)
         project.log_change(
             by=self.annotator or "import",
             action="document.import",
             document_id=document_id,
-            after={"external_id": record.external_id, "sha256": plan.digest, "spans": added},
+            after={"external_id": plan.external_id, "sha256": plan.digest, "spans": added},
         )
         self.report.imported += 1
         self.report.spans += added
 
-    def _add_spans(self, document_id: int, spans: list[dict[str, Any]], *, only_new: bool) -> int:
-        if not spans:
+    def _add_spans(self, document_id: int, checked: list[CheckedSpan], *, only_new: bool) -> int:
+        if not checked:
             return 0
-        existing: set[tuple[str, int, int, str]] = set()
+        existing: set[SpanKey] = set()
         if only_new:
             existing = {
                 (s.annotator, s.start, s.end, s.label)
                 for s in self.project.spans.for_document(document_id)
             }
-        rows = self._span_rows(document_id, spans, existing, iter(new_ids(len(spans))), now())
+        rows = self._span_rows(document_id, checked, existing, iter(new_ids(len(checked))), now())
         self.project.spans.add_rows(rows)
         return len(rows)
 
@@ -671,10 +803,9 @@ class Importer:
             self._annotator_ids[name] = annotator.id
         return self._annotator_ids[name]
 
-    def _ensure_labels(self, spans: list[dict[str, Any]]) -> None:
+    def _ensure_labels(self, checked: list[CheckedSpan]) -> None:
         """Create the labels a record uses that the project lacks (``--create-labels``)."""
-        for span in spans:
-            label_id = span["label"]
+        for _, _, _, label_id, _, _, _ in checked:
             if label_id in self.labels:
                 continue
             order = len(self.labels)
@@ -686,6 +817,37 @@ class Importer:
             )
             self.labels.add(label_id)
             self.report.created_labels.append(label_id)
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Run Python's cycle collector rarely while a bulk import runs.
+
+    An import makes millions of small tuples (spans, rows), none of them in a cycle; the
+    collector, started every 700 new objects, walks every young one each time and now
+    and then every live object: measured, a tenth of an import's own Python time.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(_RARE_COLLECTIONS, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+_RARE_COLLECTIONS = 100_000
+
+
+def import_log_entry(external_id: str, digest: str, spans: int) -> str:
+    """The change log's ``after`` of an imported document, exactly as Project.log_change
+    writes ``{"external_id": …, "sha256": …, "spans": …}`` (json.dumps, ensure_ascii=False).
+
+    Written out rather than dumped: a bulk import logs every document, and the encoder's
+    Python-level set-up per call cost more than the text it produced. The id is escaped by
+    the same function json.dumps uses; the digest is hex and the count an int.
+    """
+    quoted = encode_basestring(external_id)
+    return f'{{"external_id": {quoted}, "sha256": "{digest}", "spans": {spans}}}'
 
 
 def _utf8(text: str) -> bytes | None:

@@ -111,14 +111,17 @@ def test_kill_while_tagging(tmp_path: Path) -> None:
 
 
 # -- import --------------------------------------------------------------------------------
-def test_kill_while_importing(tmp_path: Path) -> None:
+def test_kill_while_importing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`tawsim import` of a JSONL file and of a brat folder, killed and run again on the
     same project until it is whole, then again on a new one (kills during its creation).
 
     Half the runs are the CLI itself, which says nothing until it ends; the other half a
-    child that reports each chunk the importer has committed.
+    child that reports each chunk the importer has committed. The children commit every
+    CHUNK records (app.core.importing reads it from the environment), so that a small
+    input has many chunks a kill can fall between.
     """
-    from app.core.importing import CHUNK
+    CHUNK = 500
+    monkeypatch.setenv("TAWSIM_IMPORT_CHUNK", str(CHUNK))
 
     rng, tally = rng_for("import"), Tally("import")
     items = records(4 * CHUNK + 37)
