@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.formats.atomic import atomic_directory, atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
+from app.formats.conll import LAYERED_WRITERS, LayeredItem
 from app.formats.registry import FORMATS, LAYER_MANIFEST
 from storage import Annotator, Project, ProjectError, Span
 from storage.export_reads import spans_for_export
@@ -85,7 +86,8 @@ def export(
         # One output per layer, inside a folder that appears complete or not at all.
         with atomic_directory(target) as scratch:
             names: dict[str, str] = {}
-            for index, layer in enumerate(layers):
+            layered = LAYERED_WRITERS.get(chosen.name)
+            for index, layer in enumerate(layers if layered is None else ()):
                 items = _items(
                     project,
                     [layer],
@@ -97,6 +99,19 @@ def export(
                 name = _unique(_safe_name(layer.name), names) + chosen.extension
                 names[name] = layer.name
                 chosen.write(items, scratch / name, _with_layer(base, layer.name), omissions)
+            if layered is not None:
+                # One pass over the documents for every layer; each layer's omissions are
+                # listed after the previous layer's, as when the layers go one by one.
+                outs = []
+                for layer in layers:
+                    name = _unique(_safe_name(layer.name), names) + chosen.extension
+                    names[name] = layer.name
+                    outs.append(scratch / name)
+                per_layer = [Omissions() for _ in layers]
+                rows = _layered_items(project, layers, only_done, report, progress, total)
+                layered(rows, outs, per_layer, base.tab)
+                for omitted in per_layer:
+                    omissions.items += omitted.items
             write_layer_manifest(scratch, chosen.name, names)
     report.omitted = omissions.items
     report.report_path = _write_omissions(target, chosen, omissions.items)
@@ -160,6 +175,42 @@ def _items(
         report.documents += 1
         report.spans += len(mine)
         yield ExportItem(document, mine)
+        if progress is not None and not progress(position, total):
+            raise ExportCancelled
+
+
+def _layered_items(
+    project: Project,
+    layers: list[Annotator],
+    only_done: bool,
+    report: ExportReport,
+    progress: Progress | None,
+    total: int,
+) -> Iterator[LayeredItem]:
+    """Documents in id order, each with its spans of every layer in ``layers`` (None for a
+    layer that leaves it out: not done), as :func:`_items` gives them one layer at a time."""
+    done = _done_layers(project, {a.id for a in layers}) if only_done else None
+    spans = spans_for_export(project, layers)
+    pending = next(spans, None)
+    for position, document in enumerate(project.documents.iterate(), start=1):
+        mine: list[Span] = []
+        while pending is not None and pending[0] <= document.id:
+            if pending[0] == document.id:
+                mine = pending[1]
+            pending = next(spans, None)
+        # Sorted together then split: each layer's spans in the order _items gives them.
+        mine.sort(key=_BY_POSITION)
+        finished = done.get(document.id, set()) if done is not None else None
+        per_layer: list[list[Span] | None] = []
+        for layer in layers:
+            if finished is not None and layer.id not in finished:
+                per_layer.append(None)
+                continue
+            own = [s for s in mine if s.annotator == layer.name]
+            report.documents += 1
+            report.spans += len(own)
+            per_layer.append(own)
+        yield document, per_layer
         if progress is not None and not progress(position, total):
             raise ExportCancelled
 

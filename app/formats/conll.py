@@ -46,17 +46,18 @@ message naming the line; the other documents are imported.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import unquote
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions, Writer
-from app.formats.conll_fast import fast_conll_lines
+from app.formats.conll_fast import FastText
 from app.formats.records import (
     MAX_RECORD_BYTES,
     SourceError,
@@ -209,50 +210,100 @@ def _has_fields(document: Document) -> bool:
     )
 
 
+class _LayerFile:
+    """One layer's CoNLL output as it is written: documents gathered into chunks of about
+    a megabyte, one write (and one encoding pass) per chunk instead of one per document."""
+
+    def __init__(self, stream: TextIO, separator: str, omissions: Omissions) -> None:
+        self.stream = stream
+        self.separator = separator
+        self.omissions = omissions
+        self.fields_noted = False
+        self.chunk: list[str] = []
+        self.buffered = 0
+
+    def add(self, document: Document, spans: list[Span], text: FastText, scheme: str) -> None:
+        lines = text.lines(spans, scheme)
+        separator = self.separator
+        omissions = self.omissions
+        if lines is None:
+            plan = plan_document(document.text, spans, scheme)
+            problems = plan.problems
+            lines = "".join(
+                "".join(f"{tok}{separator}{tag}\n" for tok, tag in sentence) + "\n"
+                for sentence in plan.sentences
+            )
+        else:  # no span needed care, but attributes still do not fit
+            problems = [attributes_problem(s) for s in spans if s.attrs]
+        for problem in problems:
+            omissions.add(document, problem)
+        if not self.fields_noted and _has_fields(document):
+            self.fields_noted = True
+            omissions.add(
+                document,
+                "document fields (title, source, url, published, meta) are not held "
+                "by CoNLL, for this and every other document",
+            )
+        if not lines:
+            omissions.add(document, "no tokens (only invisible marks): not written")
+            return
+        doc_id = escape_id(document.external_id)
+        self.chunk.append(f"{DOCSTART}{separator}{doc_id}{separator}O\n\n{lines}")
+        self.buffered += len(lines)
+        if self.buffered >= _CHUNK_CHARACTERS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.stream.write("".join(self.chunk))
+        self.chunk.clear()
+        self.buffered = 0
+
+
 def _writer(scheme: str) -> Writer:
     def write(
         items: Iterable[ExportItem], out: Path, options: ExportOptions, omissions: Omissions
     ) -> None:
         separator = "\t" if options.tab else " "
-        fields_noted = False
-        # Documents are gathered into chunks of about a megabyte: one write (and one
-        # encoding pass) per chunk instead of one per document.
-        chunk: list[str] = []
-        buffered = 0
         with atomic_text_writer(out) as stream:
+            layer = _LayerFile(stream, separator, omissions)
             for item in items:
-                document = item.document
-                text = document.text
-                lines = fast_conll_lines(text, item.spans, scheme, separator)
-                if lines is None:
-                    plan = plan_document(text, item.spans, scheme)
-                    problems = plan.problems
-                    lines = "".join(
-                        "".join(f"{tok}{separator}{tag}\n" for tok, tag in sentence) + "\n"
-                        for sentence in plan.sentences
-                    )
-                else:  # no span needed care, but attributes still do not fit
-                    problems = [attributes_problem(s) for s in item.spans if s.attrs]
-                for problem in problems:
-                    omissions.add(document, problem)
-                if not fields_noted and _has_fields(document):
-                    fields_noted = True
-                    omissions.add(
-                        document,
-                        "document fields (title, source, url, published, meta) are not held "
-                        "by CoNLL, for this and every other document",
-                    )
-                if not lines:
-                    omissions.add(document, "no tokens (only invisible marks): not written")
-                    continue
-                doc_id = escape_id(document.external_id)
-                chunk.append(f"{DOCSTART}{separator}{doc_id}{separator}O\n\n{lines}")
-                buffered += len(lines)
-                if buffered >= _CHUNK_CHARACTERS:
-                    stream.write("".join(chunk))
-                    chunk.clear()
-                    buffered = 0
-            stream.write("".join(chunk))
+                text = FastText(item.document.text, separator)
+                layer.add(item.document, item.spans, text, scheme)
+            layer.flush()
+
+    return write
+
+
+# (document, each layer's spans or None where that layer leaves the document out)
+LayeredItem = tuple[Document, Sequence["list[Span] | None"]]
+# write(items, one output per layer, their omissions, tab) -> None
+LayeredWriter = Callable[[Iterable[LayeredItem], Sequence[Path], Sequence[Omissions], bool], None]
+
+
+def _layered_writer(scheme: str) -> LayeredWriter:
+    """Every layer's file in one pass over the documents: each document's text is checked,
+    cut into sentences and tokenized once for all layers (the files are those that
+    :func:`_writer` writes one layer at a time, byte for byte)."""
+
+    def write(
+        items: Iterable[LayeredItem],
+        outs: Sequence[Path],
+        omissions: Sequence[Omissions],
+        tab: bool,
+    ) -> None:
+        separator = "\t" if tab else " "
+        with contextlib.ExitStack() as files:
+            layers = [
+                _LayerFile(files.enter_context(atomic_text_writer(out)), separator, omitted)
+                for out, omitted in zip(outs, omissions, strict=True)
+            ]
+            for document, spans_per_layer in items:
+                text = FastText(document.text, separator)
+                for layer, spans in zip(layers, spans_per_layer, strict=True):
+                    if spans is not None:
+                        layer.add(document, spans, text, scheme)
+            for layer in layers:
+                layer.flush()
 
     return write
 
@@ -644,3 +695,9 @@ FORMATS: tuple[Format, ...] = (
         suffixes=(".bioes",),
     ),
 )
+
+# The formats whose layers export in one pass (see app.core.exporting).
+LAYERED_WRITERS: dict[str, LayeredWriter] = {
+    "conll": _layered_writer("bio"),
+    "bioes": _layered_writer("bioes"),
+}

@@ -148,6 +148,11 @@ def _breaks(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
     A gap is a whole run of separators; ``spans`` neither overlap nor start or end on a
     separator (:func:`_simple_spans`), so a gap that starts inside a span lies inside it.
     """
+    return _outside_spans(_text_gaps(text), spans)
+
+
+def _text_gaps(text: str) -> list[tuple[int, int]]:
+    """Every sentence break of the text whatever its spans: gaps between two tokens."""
     # After a sentence end: one scan in C gives them in order, without duplicates.
     ended = [match.span(1) for match in _ENDED_GAP.finditer(text)]
     if _NEWLINE.search(text) is not None:
@@ -163,9 +168,14 @@ def _breaks(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
         ended = sorted(gaps.items())
     # Not between two tokens: a gap at either end of the text.
     length = len(text)
-    ended = [gap for gap in ended if gap[0] and gap[1] != length]
-    if not spans or not ended:
-        return ended
+    return [gap for gap in ended if gap[0] and gap[1] != length]
+
+
+def _outside_spans(gaps: list[tuple[int, int]], spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """The gaps that no span covers (``gaps`` is left as it was: it serves every layer)."""
+    if not spans or not gaps:
+        return gaps
+    ended = list(gaps)
     starts = [start for start, _ in ended]
     for span in spans:  # a sentence never breaks inside a span (a few spans, many gaps)
         first = bisect_left(starts, span.start)
@@ -227,39 +237,83 @@ def fast_conll_lines(text: str, spans: Sequence[Span], scheme: str, separator: s
     """The document's token lines with a blank line after each sentence, or None when
     the document needs :func:`app.formats.conll.plan_document`. ``spans`` are sorted by
     start."""
-    plain = FAST_TEXT.fullmatch(text) is not None
-    if not plain and _safe_unknowns(text) is False:
-        return None
-    if not _simple_spans(text, spans):
-        return None
-    outside = f"{separator}O\n"
-    findall = FAST_TOKEN.findall
-    pieces: list[str] = []
-    append = pieces.append
-    # Spans and sentence breaks in text order (a break is never inside a span): each
-    # stretch between them is tokenized in one call and its O lines joined in C.
-    edges: list[tuple[int, int, str | None]] = [(s.start, s.end, s.label) for s in spans]
-    edges += [(start, end, None) for start, end in _breaks(text, spans)]
-    edges.sort(key=itemgetter(0))
-    edges.append((len(text), len(text), None))
-    position = 0
-    for start, end, label in edges:
-        tokens = findall(text, position, start) if plain else _tokens(text, position, start, False)
-        if tokens:
-            append(outside.join(tokens))
-            append(outside)
-        if label is not None:
-            tokens = findall(text, start, end) if plain else _tokens(text, start, end, False)
-            first, inside, last, alone = _entity_lines(label, scheme, separator)
-            if len(tokens) == 1:
-                append(tokens[0] + alone)
-            else:
-                append(tokens[0] + first)
-                if len(tokens) > 2:
-                    append(inside.join(tokens[1:-1]))
-                    append(inside)
-                append(tokens[-1] + last)
-        elif pieces and pieces[-1] != "\n":
-            append("\n")  # the end of a sentence (or of the text) after at least one token
-        position = end
-    return "".join(pieces) if pieces else None
+    return FastText(text, separator).lines(spans, scheme)
+
+
+class FastText:
+    """One document's text, for writing the lines of any number of layers.
+
+    What does not depend on the spans is found once per document however many layers are
+    written: whether the regex path may take the text, its sentence breaks, and the
+    ``O`` lines of a stretch that several layers share (between two breaks without a
+    span; on the bench corpus, whose layers share no span, about one stretch in ten).
+    """
+
+    __slots__ = ("_gaps", "_outside", "_stretches", "_usable", "plain", "text")
+
+    def __init__(self, text: str, separator: str) -> None:
+        self.text = text
+        self.plain = FAST_TEXT.fullmatch(text) is not None
+        self._usable: bool | None = None
+        self._gaps: list[tuple[int, int]] | None = None
+        self._outside = f"{separator}O\n"
+        self._stretches: dict[tuple[int, int], str] = {}
+
+    def _text_usable(self) -> bool:
+        if self._usable is None:
+            self._usable = self.plain or _safe_unknowns(self.text) is not False
+        return self._usable
+
+    def _tokens(self, start: int, end: int) -> list[str]:
+        if self.plain:
+            return FAST_TOKEN.findall(self.text, start, end)
+        return _tokens(self.text, start, end, False)
+
+    def _o_lines(self, start: int, end: int) -> str:
+        """The ``O`` lines of the tokens of ``text[start:end]`` ("" when there are none)."""
+        key = (start, end)
+        found = self._stretches.get(key)
+        if found is None:
+            tokens = self._tokens(start, end)
+            outside = self._outside
+            found = outside.join(tokens) + outside if tokens else ""
+            self._stretches[key] = found
+        return found
+
+    def lines(self, spans: Sequence[Span], scheme: str) -> str | None:
+        """The lines of one layer's ``spans`` (sorted by start), or None when they need
+        :func:`app.formats.conll.plan_document`."""
+        text = self.text
+        if not self._text_usable() or not _simple_spans(text, spans):
+            return None
+        if self._gaps is None:
+            self._gaps = _text_gaps(text)
+        separator = self._outside[:-2]
+        pieces: list[str] = []
+        append = pieces.append
+        # Spans and sentence breaks in text order (a break is never inside a span): each
+        # stretch between them is tokenized in one call and its O lines joined in C.
+        edges: list[tuple[int, int, str | None]] = [(s.start, s.end, s.label) for s in spans]
+        edges += [(start, end, None) for start, end in _outside_spans(self._gaps, spans)]
+        edges.sort(key=itemgetter(0))
+        edges.append((len(text), len(text), None))
+        position = 0
+        for start, end, label in edges:
+            o_lines = self._o_lines(position, start)
+            if o_lines:
+                append(o_lines)
+            if label is not None:
+                tokens = self._tokens(start, end)
+                first, inside, last, alone = _entity_lines(label, scheme, separator)
+                if len(tokens) == 1:
+                    append(tokens[0] + alone)
+                else:
+                    append(tokens[0] + first)
+                    if len(tokens) > 2:
+                        append(inside.join(tokens[1:-1]))
+                        append(inside)
+                    append(tokens[-1] + last)
+            elif pieces and pieces[-1] != "\n":
+                append("\n")  # the end of a sentence (or of the text) after at least one token
+            position = end
+        return "".join(pieces) if pieces else None

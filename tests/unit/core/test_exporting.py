@@ -234,3 +234,45 @@ def test_a_folder_of_layers_imports_back_into_the_same_layers(
 
 def _layer(project: Project, name: str) -> list[Any]:
     return [s for d in project.documents.ids() for s in project.spans.for_document(d, name)]
+
+
+@pytest.mark.parametrize("fmt", ["conll", "bioes"])
+@pytest.mark.parametrize("only_done", [False, True])
+def test_one_pass_over_every_layer_writes_what_each_layer_alone_writes(
+    filled: Project, tmp_path: Path, fmt: str, only_done: bool
+) -> None:
+    # bob's layer of a1 is done, alice's is not: with only_done each layer keeps its own
+    a1 = filled.documents.id_by_external_id("a1")
+    assert a1 is not None
+    filled.status.set(a1, filled.annotator("bob").id, "done", by="bob")
+    folder = tmp_path / "layers"
+    seen: list[tuple[int, int]] = []
+    report = export(
+        filled,
+        fmt,
+        folder,
+        only_done=only_done,
+        progress=lambda done, total: seen.append((done, total)) is None,
+    )
+    assert seen[-1] == (2, 2)
+    listed: list[str] = []
+    documents = spans = 0
+    for name in ("alice", "bob"):
+        alone = tmp_path / f"{name}-alone"
+        one = export(filled, fmt, alone, annotator=name, only_done=only_done)
+        written = (folder / f"{name}.{fmt}").read_bytes()
+        assert written == alone.read_bytes()
+        listed += one.omitted
+        documents, spans = documents + one.documents, spans + one.spans
+    assert report.omitted == listed  # alice's omissions, then bob's
+    assert (report.documents, report.spans) == (documents, spans)
+    assert documents == (1 if only_done else 4)
+
+
+def test_a_cancelled_one_pass_export_leaves_no_layer(filled: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "cancelled-conll"
+    with pytest.raises(ExportCancelled):
+        export(filled, "conll", folder, progress=lambda done, total: done < 2)
+    assert not folder.exists()
+    assert not report_path_for(folder).exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
