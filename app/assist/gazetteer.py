@@ -31,7 +31,7 @@ characters once the text is prepared (:func:`prepare`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,8 +106,10 @@ class Gazetteer:
             # A new sorted list, never one sorted in place: a reader in another thread
             # (the article view computes long articles off the UI thread) sees the old
             # list or the new one, whole.
-            bucket = [*self._by_first.get(name.words[0], ()), name]
-            bucket.sort(key=lambda n: len(n.words), reverse=True)
+            # Inserted after the names as long as it (by bisection: sorting the bucket
+            # again on every name made a project's names quadratic to load).
+            bucket = list(self._by_first.get(name.words[0], ()))
+            insort(bucket, name, key=_fewer_words_last)
             self._by_first[name.words[0]] = bucket
         counts[label] += count
         self._labels[key] = min(counts, key=lambda lab: (-counts[lab], lab))
@@ -138,6 +140,10 @@ class Gazetteer:
 
     def _candidates(self, first_word: str) -> list[_Name]:
         return self._by_first.get(first_word, [])
+
+
+def _fewer_words_last(name: _Name) -> int:
+    return -len(name.words)
 
 
 def build_gazetteer(entries: Iterable[tuple[str, str]]) -> Gazetteer:

@@ -77,6 +77,7 @@ class SuggestionOverlay(QObject):
         # is looked for in it at once, without folding 200,000 characters again per tag.
         self._prepared: tuple[int, PreparedText] | None = None
         self._pending: list[tuple[int, int]] = []  # pieces still to compute, next one last
+        self._scheduled = False  # a computation waits for the article to be painted
         self._began = 0.0
         self.view.textShown.connect(self.document_shown)
         self.view.context_menu_hooks.append(self._add_menu_actions)
@@ -119,11 +120,26 @@ class SuggestionOverlay(QObject):
         self.rejected = store.keys(document.id, session.annotator.id)
         if not self.enabled:
             return
+        # After the article is painted: the first document of a session builds the
+        # gazetteer (0.6 s over a million spans), which must not hold up the window.
+        generation = self._generation
+        self._scheduled = True
+        QTimer.singleShot(0, self, lambda: self._compute(generation))
+
+    @property
+    def busy(self) -> bool:
+        """The open article's suggestions are still being computed."""
+        return self._scheduled or bool(self._pending)
+
+    def _compute(self, generation: int) -> None:
+        self._scheduled = False
+        session = self.session
+        if generation != self._generation or session is None or session.document is None:
+            return  # another article is open by now
         if self.gazetteer is None:
             self.gazetteer = Gazetteer.from_project(session.project)
-        generation, gazetteer = self._generation, self.gazetteer
-        text, published = document.text, document.published
-
+        gazetteer = self.gazetteer
+        text, published = session.document.text, session.document.published
         self._began = time.perf_counter()
         if len(text) <= COMPUTE_AT_ONCE:
             self._pending = []
@@ -385,6 +401,7 @@ class SuggestionOverlay(QObject):
     def close(self) -> None:
         self._generation += 1  # pieces still pending are dropped
         self._pending = []
+        self._scheduled = False
 
 
 class AcceptAll(QUndoCommand):

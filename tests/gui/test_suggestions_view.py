@@ -53,13 +53,17 @@ def path(tmp_path: Path) -> Path:
     return path
 
 
-def open_window(path: Path, qtbot, settings: Settings | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+def open_window(
+    path: Path, qtbot, settings: Settings | None = None, settle: bool = True
+) -> MainWindow:  # type: ignore[no-untyped-def]
     window = MainWindow(path, "alice", settings or Settings())
     qtbot.addWidget(window)
     window.resize(1100, 600)
     window.show()
     qtbot.waitExposed(window)
     window.show_document(1)
+    if settle:  # suggestions are computed after the article is painted
+        qtbot.waitUntil(lambda: not window.suggestions.busy, timeout=20_000)
     return window
 
 
@@ -145,6 +149,7 @@ def test_reject_persists_across_reopening_and_undo_unrejects(
     window.undo_group.redo()
     window.show_document(2)
     window.show_document(1)
+    qtbot.waitUntil(lambda: not window.suggestions.busy, timeout=20_000)
     assert shown(window) == EXPECTED[:2]
     window.close()
     again = open_window(path, qtbot)
@@ -186,6 +191,7 @@ def test_toggle_off_hides_them_and_is_remembered(path: Path, tmp_path: Path, qtb
     again = open_window(path, qtbot, Settings(tmp_path / "settings.json"))
     assert dashed(again) == [] and not again.actions_by_name["show_suggestions"].isChecked()
     again.actions_by_name["show_suggestions"].trigger()
+    qtbot.waitUntil(lambda: not again.suggestions.busy, timeout=20_000)
     assert shown(again) == EXPECTED
     again.close()
 
@@ -224,11 +230,11 @@ def test_a_long_article_is_computed_piece_by_piece_on_screen_first(tmp_path: Pat
             NewDocument("long", text, "l" * 64, published="2023-11-08"), imported_at=now()
         )
     began = time.perf_counter()
-    window = open_window(path, qtbot)
+    window = open_window(path, qtbot, settle=False)
     opened = time.perf_counter() - began
     overlay = window.suggestions
-    assert overlay._pending  # the article is shown before its suggestions are computed
-    qtbot.waitUntil(lambda: not overlay._pending, timeout=60_000)
+    assert overlay.busy  # the article is shown before its suggestions are computed
+    qtbot.waitUntil(lambda: not overlay.busy, timeout=60_000)
     assert len(overlay.shown()) == 2 * 2800  # the count and the date, each line
     # Piece by piece, the same as the whole article at once.
     assert overlay.found == suggest_document(text, "2023-11-08", overlay.gazetteer)
