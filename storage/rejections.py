@@ -45,37 +45,16 @@ class RejectionStore:
     ) -> bool:
         """Record a rejection; False (and nothing written) when it was already there."""
         key = (document_id, annotator_id, start, end, label)
-        with self._project.transaction() as conn:
-            if conn.execute(f"SELECT 1 FROM gold_rejections WHERE {_WHERE}", key).fetchone():
-                return False
-            at = now()
-            conn.execute(
-                f"INSERT INTO gold_rejections ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*key, by, at),
-            )
-            self._project.log_change(
-                by=by,
-                action="rejection.add",
-                document_id=document_id,
-                after=_payload(annotator_id, start, end, label),
-            )
-        return True
+        return add_keyed(
+            self._project, "gold_rejections", _COLUMNS, key, (by, now()), "rejection.add", by
+        )
 
     def remove(
         self, document_id: int, annotator_id: int, start: int, end: int, label: str, *, by: str
     ) -> bool:
         """Take a rejection back; False (and nothing written) when there was none."""
         key = (document_id, annotator_id, start, end, label)
-        with self._project.transaction() as conn:
-            if not conn.execute(f"DELETE FROM gold_rejections WHERE {_WHERE}", key).rowcount:
-                return False
-            self._project.log_change(
-                by=by,
-                action="rejection.remove",
-                document_id=document_id,
-                before=_payload(annotator_id, start, end, label),
-            )
-        return True
+        return remove_keyed(self._project, "gold_rejections", key, "rejection.remove", by)
 
     def for_document(self, document_id: int, annotator_id: int) -> list[Rejection]:
         """The rejections of one document in one gold layer, by position."""
@@ -96,6 +75,51 @@ class RejectionStore:
         ):
             result.setdefault(document_id, set()).add((start, end, label))
         return result
+
+
+# Shared by the gold layer's rejections and the suggestions' (storage.suggestion_rejections):
+# a row keyed by (document, layer, start, end, label), added and removed in one
+# transaction each and logged with the same payload.
+def add_keyed(
+    project: Project,
+    table: str,
+    columns: str,
+    key: tuple[int, int, int, int, str],
+    extra: tuple[str, ...],
+    action: str,
+    by: str,
+) -> bool:
+    """Insert the row ``key + extra`` unless ``key`` is there already."""
+    document_id, annotator_id, start, end, label = key
+    with project.transaction() as conn:
+        if conn.execute(f"SELECT 1 FROM {table} WHERE {_WHERE}", key).fetchone():
+            return False
+        marks = ", ".join("?" * (len(key) + len(extra)))
+        conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", (*key, *extra))
+        project.log_change(
+            by=by,
+            action=action,
+            document_id=document_id,
+            after=_payload(annotator_id, start, end, label),
+        )
+    return True
+
+
+def remove_keyed(
+    project: Project, table: str, key: tuple[int, int, int, int, str], action: str, by: str
+) -> bool:
+    """Delete the row of ``key``; False (and nothing logged) when there was none."""
+    document_id, annotator_id, start, end, label = key
+    with project.transaction() as conn:
+        if not conn.execute(f"DELETE FROM {table} WHERE {_WHERE}", key).rowcount:
+            return False
+        project.log_change(
+            by=by,
+            action=action,
+            document_id=document_id,
+            before=_payload(annotator_id, start, end, label),
+        )
+    return True
 
 
 def _payload(annotator_id: int, start: int, end: int, label: str) -> dict[str, object]:

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storage.clock import now
+from storage.rejections import add_keyed, remove_keyed
 
 if TYPE_CHECKING:
     from storage.project import Project
 
 RejectedKey = tuple[int, int, str]  # (start, end, label)
 
-_WHERE = 'document_id = ? AND annotator_id = ? AND start = ? AND "end" = ? AND label = ?'
+_TABLE = "suggestion_rejections"
+_COLUMNS = 'document_id, annotator_id, start, "end", label, created_at'
 
 
 @dataclass(frozen=True)
@@ -43,38 +45,14 @@ class SuggestionRejectionStore:
     ) -> bool:
         """Record a rejection; False (and nothing written) when it was already there."""
         key = (document_id, annotator_id, start, end, label)
-        with self._project.transaction() as conn:
-            if conn.execute(f"SELECT 1 FROM suggestion_rejections WHERE {_WHERE}", key).fetchone():
-                return False
-            conn.execute(
-                "INSERT INTO suggestion_rejections"
-                ' (document_id, annotator_id, start, "end", label, created_at)'
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (*key, now()),
-            )
-            self._project.log_change(
-                by=by,
-                action="suggestion.reject",
-                document_id=document_id,
-                after=_payload(annotator_id, start, end, label),
-            )
-        return True
+        return add_keyed(self._project, _TABLE, _COLUMNS, key, (now(),), "suggestion.reject", by)
 
     def remove(
         self, document_id: int, annotator_id: int, start: int, end: int, label: str, *, by: str
     ) -> bool:
         """Take a rejection back (undo); False (and nothing written) when there was none."""
         key = (document_id, annotator_id, start, end, label)
-        with self._project.transaction() as conn:
-            if not conn.execute(f"DELETE FROM suggestion_rejections WHERE {_WHERE}", key).rowcount:
-                return False
-            self._project.log_change(
-                by=by,
-                action="suggestion.unreject",
-                document_id=document_id,
-                before=_payload(annotator_id, start, end, label),
-            )
-        return True
+        return remove_keyed(self._project, _TABLE, key, "suggestion.unreject", by)
 
     def keys(self, document_id: int, annotator_id: int) -> set[RejectedKey]:
         """The rejected (start, end, label) of one document in one layer."""
@@ -94,7 +72,3 @@ class SuggestionRejectionStore:
             (annotator_id,),
         ).fetchall()
         return [SuggestionRejection(*row) for row in rows]
-
-
-def _payload(annotator_id: int, start: int, end: int, label: str) -> dict[str, object]:
-    return {"annotator_id": annotator_id, "start": start, "end": end, "label": label}
