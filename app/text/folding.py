@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 from app.text.chars import INVISIBLE_MARKS, TATWEEL, is_mark
 
@@ -34,16 +36,22 @@ _REPLACED.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Persian digits
 _REPLACED.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 
 
-def _combining_marks() -> str:
-    # The BMP holds every mark Arabic text uses (and the Latin accents); scanning it once
-    # at import costs a few milliseconds.
-    return "".join(chr(c) for c in range(0x10000) if is_mark(chr(c)))
+class _Tables(NamedTuple):
+    dropped: str  # every character folding drops
+    table: dict[int, str | None]  # for str.translate
+    dropped_run: re.Pattern[str]
 
 
-_DROPPED = _combining_marks() + TATWEEL + "".join(sorted(INVISIBLE_MARKS))
-_TABLE: dict[int, str | None] = {ord(k): v for k, v in _REPLACED.items()}
-_TABLE.update({ord(ch): None for ch in _DROPPED})
-_DROPPED_RUN = re.compile("[" + re.escape(_DROPPED) + "]+")
+@cache
+def _tables() -> _Tables:
+    """Built on the first fold, not at import: scanning the BMP for combining marks takes
+    ~15 ms, which the app's start-up (that imports this module) must not pay."""
+    # The BMP holds every mark Arabic text uses (and the Latin accents).
+    marks = "".join(chr(c) for c in range(0x10000) if is_mark(chr(c)))
+    dropped = marks + TATWEEL + "".join(sorted(INVISIBLE_MARKS))
+    table: dict[int, str | None] = {ord(k): v for k, v in _REPLACED.items()}
+    table.update({ord(ch): None for ch in dropped})
+    return _Tables(dropped, table, re.compile("[" + re.escape(dropped) + "]+"))
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ class Folded:
 
 def fold_text(text: str) -> str:
     """Only the folded string, for counting and filtering without offsets."""
-    return text.translate(_TABLE)
+    return text.translate(_tables().table)
 
 
 def unfolded_pattern(folded: str) -> str:
@@ -92,7 +100,7 @@ def unfolded_pattern(folded: str) -> str:
     sources: dict[str, list[str]] = {}
     for original, replacement in _REPLACED.items():
         sources.setdefault(replacement, []).append(original)
-    between = f"[{re.escape(_DROPPED)}]*"
+    between = f"[{re.escape(_tables().dropped)}]*"
     parts = []
     for ch in folded:
         if ch.isspace():
@@ -104,13 +112,14 @@ def unfolded_pattern(folded: str) -> str:
 
 def fold(text: str) -> Folded:
     """Fold ``text`` for searching, keeping the map back to original offsets."""
-    folded = text.translate(_TABLE)
+    tables = _tables()
+    folded = text.translate(tables.table)
     if len(folded) == len(text):
         to_original = list(range(len(text) + 1))
     else:
         to_original = []
         kept_from = 0
-        for run in _DROPPED_RUN.finditer(text):
+        for run in tables.dropped_run.finditer(text):
             to_original.extend(range(kept_from, run.start()))
             kept_from = run.end()
         to_original.extend(range(kept_from, len(text)))

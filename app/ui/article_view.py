@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
     QPaintEvent,
+    QShowEvent,
     QTextCursor,
     QTextOption,
 )
@@ -71,6 +72,8 @@ class ArticleView(QPlainTextEdit):
         self.hover_text: Callable[[int], str] | None = None
         self._press_pos: QPoint | None = None
         self._last_click: tuple[int, int] = (-1, -1)  # (position, index) to cycle overlaps
+        self._after_paint: list[Callable[[], None]] = []
+        self._painted_since_shown = False
         self._apply_text_option()
 
     # -- content --------------------------------------------------------------------------
@@ -118,6 +121,33 @@ class ArticleView(QPlainTextEdit):
             y += self.blockBoundingRect(block).height()
             block = block.next()
         super().paintEvent(event)
+        self._painted_since_shown = True
+        if self._after_paint:
+            waiting, self._after_paint = self._after_paint, []
+            for callback in waiting:
+                QTimer.singleShot(0, self, callback)
+
+    def after_next_paint(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the article on show has been painted: work that can wait,
+        e.g. suggestions, must not hold up the first sight of the window or of the next
+        article. A hidden view paints nothing: the callback waits for the next turn of the
+        event loop, and then for the paint if the window was shown meanwhile (the article
+        is first shown while the window is built, before it is shown)."""
+        if self.isVisible():
+            self._after_paint.append(callback)
+            self.viewport().update()
+        else:
+            QTimer.singleShot(0, self, lambda: self._after_turn(callback))
+
+    def _after_turn(self, callback: Callable[[], None]) -> None:
+        if self.isVisible() and not self._painted_since_shown:
+            self._after_paint.append(callback)  # showing it scheduled its first paint
+        else:
+            callback()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._painted_since_shown = False
+        super().showEvent(event)
 
     # -- positions ------------------------------------------------------------------------
     def selection_code_points(self) -> tuple[int, int] | None:

@@ -220,5 +220,9 @@ class DocumentList(QWidget):
             blocker = self.table.selectionModel().blockSignals(True)
             self.table.setCurrentIndex(index)
             self.table.selectionModel().blockSignals(blocker)
-            self.table.viewport().update()
+            if self.table.isVisible():
+                # Not before the window first shows (it paints everything then): the first
+                # viewport() call from Python makes PySide resolve every lazy class of
+                # QtWidgets to find its type, ~7 ms of start-up.
+                self.table.viewport().update()
         self.table.scrollTo(index)

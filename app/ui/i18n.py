@@ -11,10 +11,13 @@ with a warning in the log: a missing translation must never keep the app from st
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
@@ -38,7 +41,24 @@ def catalogue_path() -> Path:
 
 
 def system_is_arabic() -> bool:
-    return QLocale.system().language() == QLocale.Language.Arabic
+    """Whether the system's language for messages is Arabic."""
+    if sys.platform in ("win32", "darwin"):  # the system is asked: only Qt knows how
+        from PySide6.QtCore import QLocale
+
+        return QLocale.system().language() == QLocale.Language.Arabic
+    # Elsewhere Qt reads the environment, as here: LC_ALL, then LC_MESSAGES, then LANG.
+    # Asking QLocale would build its Python type with ~800 enum values first: ~10 ms of
+    # every start-up, before the window shows.
+    return _is_arabic_locale(os.environ)
+
+
+def _is_arabic_locale(environment: Mapping[str, str]) -> bool:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environment.get(name, "")
+        if value:  # "ar", "ar_EG", "ar_SA.UTF-8", "ar_SY@latin"
+            language = value.split(".")[0].split("@")[0].split("_")[0]
+            return language.lower() == "ar"
+    return False
 
 
 def current_language() -> str:
@@ -63,6 +83,8 @@ def install_language(app: QCoreApplication, language: str) -> str:
             app.installTranslator(ours)
             _installed.append(ours)
             _language = "ar"
+            from PySide6.QtCore import QLibraryInfo  # only now: its type costs ~1 ms
+
             qt_own = QTranslator(app)
             qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
             if qt_own.load("qtbase_ar", qt_folder):

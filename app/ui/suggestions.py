@@ -31,10 +31,10 @@ from PySide6.QtWidgets import QMenu
 
 from app.assist.gazetteer import LABELS as NAME_LABELS
 from app.assist.gazetteer import Gazetteer, PreparedText, build_gazetteer, find_names, prepare
-from app.assist.suggest import Key, merge_into, suggest_document
 from app.assist.suggestion import Suggestion
 from app.settings import SHOW_SUGGESTIONS
 from app.ui.commands import TagSpan
+from app.ui.gazetteer_loader import GazetteerLoader
 from app.ui.highlights import no_suggestions
 from app.ui.i18n import label_name
 from app.ui.messages import data
@@ -42,6 +42,7 @@ from storage import Span
 from storage.suggestion_rejections import SuggestionRejectionStore
 
 if TYPE_CHECKING:
+    from app.assist.suggest import Key
     from app.ui.main_window import MainWindow
     from app.ui.session import AnnotationSession
 
@@ -79,6 +80,12 @@ class SuggestionOverlay(QObject):
         self._pending: list[tuple[int, int]] = []  # pieces still to compute, next one last
         self._scheduled = False  # a computation waits for the article to be painted
         self._began = 0.0
+        # The gazetteer is built on a thread (app.ui.gazetteer_loader); names tagged
+        # meanwhile are added when it arrives.
+        self._loader = GazetteerLoader(self)
+        self._loader.loaded.connect(self._on_gazetteer)
+        self._gazetteer_request = 0  # the build awaited, 0 for none
+        self._tagged_meanwhile: list[tuple[str, str]] = []
         self.view.textShown.connect(self.document_shown)
         self.view.context_menu_hooks.append(self._add_menu_actions)
         self.view.hover_text = self.tooltip_at
@@ -86,8 +93,11 @@ class SuggestionOverlay(QObject):
     # -- wiring -----------------------------------------------------------------------------
     def attach(self, session: AnnotationSession) -> None:
         """A project was opened: its gazetteer is built when first needed."""
+        self._loader.cancel()
         self.session = session
         self.gazetteer = None
+        self._gazetteer_request = 0
+        self._tagged_meanwhile = []
         self.found, self._starts, self.rejected = [], [], set()
         self.document_id = None
         session.spanRowsChanged.connect(self._on_rows_changed)
@@ -120,16 +130,15 @@ class SuggestionOverlay(QObject):
         self.rejected = store.keys(document.id, session.annotator.id)
         if not self.enabled:
             return
-        # After the article is painted: the first document of a session builds the
-        # gazetteer (0.6 s over a million spans), which must not hold up the window.
+        # After the article is painted: the window (and the keys) never wait for them.
         generation = self._generation
         self._scheduled = True
-        QTimer.singleShot(0, self, lambda: self._compute(generation))
+        self.view.after_next_paint(lambda: self._compute(generation))
 
     @property
     def busy(self) -> bool:
         """The open article's suggestions are still being computed."""
-        return self._scheduled or bool(self._pending)
+        return self._scheduled or bool(self._pending) or bool(self._gazetteer_request)
 
     def _compute(self, generation: int) -> None:
         self._scheduled = False
@@ -137,8 +146,16 @@ class SuggestionOverlay(QObject):
         if generation != self._generation or session is None or session.document is None:
             return  # another article is open by now
         if self.gazetteer is None:
+            path = session.project.path
+            if path is not None:  # built on a thread: _on_gazetteer comes back here
+                if not self._gazetteer_request:
+                    self._gazetteer_request = self._loader.start(path)
+                return
             self.gazetteer = Gazetteer.from_project(session.project)
         gazetteer = self.gazetteer
+        # Loaded here, after the first paint: its recognizers' tables take ~20 ms to build.
+        from app.assist.suggest import suggest_document
+
         text, published = session.document.text, session.document.published
         self._began = time.perf_counter()
         if len(text) <= COMPUTE_AT_ONCE:
@@ -149,12 +166,25 @@ class SuggestionOverlay(QObject):
         self._pending = _on_screen_first(_pieces(text), self.view.visible_code_points())
         QTimer.singleShot(0, self, lambda: self._compute_slice(generation))
 
+    def _on_gazetteer(self, request: int, gazetteer: Gazetteer) -> None:
+        if request != self._gazetteer_request:
+            return  # asked for by a project no longer open
+        self._gazetteer_request = 0
+        for text, label in self._tagged_meanwhile:
+            gazetteer.add(text, label)
+        self._tagged_meanwhile = []
+        self.gazetteer = gazetteer
+        if self.enabled and self.session is not None and self.session.document is not None:
+            self._compute(self._generation)
+
     def _compute_slice(self, generation: int) -> None:
         """Compute pieces of the open article for a few milliseconds, paint what they
         found, and come back after the events that arrived meanwhile."""
         session = self.session
         if generation != self._generation or session is None or session.document is None:
             return  # another article is open by now
+        from app.assist.suggest import merge_into, suggest_document
+
         text, published = session.document.text, session.document.published
         deadline = time.perf_counter() + SLICE_SECONDS
         found: list[Suggestion] = []
@@ -187,10 +217,14 @@ class SuggestionOverlay(QObject):
         for in the open document right after the tag is painted (not inside the keystroke
         the tag budget measures: DESIGN §8)."""
         session = self.session
-        if session is None or old_row != -1 or new_row < 0 or self.gazetteer is None:
+        if session is None or old_row != -1 or new_row < 0:
             return
         span = session.spans[new_row]
         if span.label not in NAME_LABELS:
+            return
+        if self.gazetteer is None:
+            if self._gazetteer_request:  # not in the snapshot being read
+                self._tagged_meanwhile.append((span.text, span.label))
             return
         known = len(self.gazetteer)
         self.gazetteer.add(span.text, span.label)
@@ -203,6 +237,8 @@ class SuggestionOverlay(QObject):
         session = self.session
         if generation != self._generation or session is None or session.document is None:
             return  # another article is open by now
+        from app.assist.suggest import merge_into
+
         text = session.document.text
         if self._prepared is None or self._prepared[0] != generation:
             self._prepared = (generation, prepare(text))
@@ -402,6 +438,8 @@ class SuggestionOverlay(QObject):
         self._generation += 1  # pieces still pending are dropped
         self._pending = []
         self._scheduled = False
+        self._loader.cancel()
+        self._gazetteer_request = 0
 
 
 class AcceptAll(QUndoCommand):

@@ -3,6 +3,8 @@ layout, and a language switch from the View menu that rebuilds the window in pla
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -301,3 +303,44 @@ def test_label_names_follow_the_language(qapp) -> None:
     assert (i18n.label_name(actor), i18n.label_name(only_arabic)) == ("فاعل", "مكان")
     i18n.install_language(qapp, "en")
     assert (i18n.label_name(actor), i18n.label_name(only_arabic)) == ("Actor", "مكان")
+
+
+LOCALE_CASES = [
+    {"LANG": "ar_EG.UTF-8"},
+    {"LANG": "en_US.UTF-8"},
+    {"LANG": "ar_SA.UTF-8", "LC_MESSAGES": "en_GB.UTF-8"},
+    {"LANG": "en_US.UTF-8", "LC_MESSAGES": "ar_SY.UTF-8"},
+    {"LANG": "en_US.UTF-8", "LC_ALL": "ar_IQ.UTF-8"},
+    {"LC_ALL": "C"},
+    {"LANG": "ar"},
+    {},
+]
+_ASK_BOTH = """
+import json, os
+from PySide6.QtCore import QLocale
+from app.ui.i18n import system_is_arabic
+print(json.dumps([QLocale.system().language() == QLocale.Language.Arabic, system_is_arabic()]))
+"""
+
+
+@pytest.mark.parametrize(
+    "variables", LOCALE_CASES, ids=lambda v: ",".join(map("=".join, v.items()))
+)
+def test_the_system_language_is_read_as_qt_reads_it(variables: dict[str, str]) -> None:
+    """On Linux the language is read from the environment without building QLocale's
+    type (~10 ms of start-up): the answer must be the one Qt gives in that environment."""
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("asks QLocale itself there")
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES")}
+    env.update(variables, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", _ASK_BOTH],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    qt_says, we_say = json.loads(done.stdout.strip().splitlines()[-1])
+    assert we_say == qt_says
