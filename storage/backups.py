@@ -20,7 +20,6 @@ never pushes a good backup out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -248,6 +247,8 @@ def content_marker(conn: sqlite3.Connection) -> str:
     for small in ("project_meta", "labels"):
         if any(name == small for (name,) in tables):
             parts.append(conn.execute(f"SELECT * FROM {small} ORDER BY 1").fetchall())
+    import hashlib  # here: the window shows before any backup is compared
+
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -9,9 +9,10 @@ as a keyboard mnemonic: :func:`button_text` keeps it a character.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtGui import Qt
+
+# html.escape's table (quote=True), without importing the html package at start-up.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def tooltip(text: str) -> str:
@@ -21,7 +22,7 @@ def tooltip(text: str) -> str:
     and line breaks; any other text is returned unchanged (Qt shows it as plain text)."""
     if not Qt.mightBeRichText(text):
         return text
-    return f'<p style="white-space:pre-wrap">{html.escape(text)}</p>'
+    return f'<p style="white-space:pre-wrap">{text.translate(_ESCAPES)}</p>'
 
 
 def button_text(text: str) -> str:
