@@ -21,6 +21,7 @@ from storage import ProjectError, open_project
 from storage.project import is_damage
 
 PROG = "tawsim"
+OMISSIONS_SHOWN = 20  # `tawsim export` prints this many; the report file holds them all
 GUI_HELP = "open the annotation window"
 
 
@@ -265,8 +266,12 @@ def _export(args: argparse.Namespace) -> int:
             only_done=args.status == "done",
             options=options,
         )
-    for line in report.omitted:
+    # The report file beside the output lists every omission; a corpus can have 100,000
+    # (a span per overlap), which would bury the summary and take seconds to print.
+    for line in report.omitted[:OMISSIONS_SHOWN]:
         print(f"left out: {line}")
+    if len(report.omitted) > OMISSIONS_SHOWN:
+        print(f"left out: … and {len(report.omitted) - OMISSIONS_SHOWN} more")
     print(report.summary())
     return 0
 

@@ -112,6 +112,40 @@ def test_export_filters_by_annotator(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "exported 2 documents, 3 spans" in capsys.readouterr().out
 
 
+def test_export_prints_the_first_omissions_and_the_report_lists_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 30 documents, each with two overlapping spans in one layer: CoNLL drops one of each.
+    text = "قصفت الطائرات مدينة الرقة اليوم رقم {}."
+    start = text.index("الرقة")
+    records = [
+        {
+            "id": f"d{n}",
+            "text": text.format(n),
+            "spans": [
+                {"start": start - 6, "end": start + 5, "label": "LOCATION", "annotator": "a"},
+                {"start": start, "end": start + 5, "label": "ACTOR", "annotator": "a"},
+            ],
+        }
+        for n in range(30)
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    path = tmp_path / "p.tawsim"
+    assert main(["import", str(path), str(source)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out.conll"
+    assert main(["export", str(path), "--format", "conll", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    shown = [line for line in printed if line.startswith("left out: d")]
+    assert len(shown) == 20
+    assert "left out: … and 10 more" in printed
+    assert "30 things the format cannot hold were left out" in printed[-1]
+    report = Path(printed[-1].rsplit("(listed in ", 1)[1].rstrip(")"))
+    listed = report.read_text(encoding="utf-8")
+    assert all(f"d{n}: " in listed for n in range(30))
+
+
 def test_export_unknown_annotator_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
