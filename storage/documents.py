@@ -94,17 +94,21 @@ _DOCUMENTS = "documents AS d"
 _INDEXED_DOCUMENTS = "documents AS d INDEXED BY documents_list"
 
 
-def _values(doc: NewDocument, imported_at: str) -> tuple[object, ...]:
-    """A document's values in the order of _INSERT_COLUMNS."""
+def _values(
+    doc: NewDocument, imported_at: str, utf8: tuple[bytes, int] | None = None
+) -> tuple[object, ...]:
+    """A document's values in the order of _INSERT_COLUMNS; with ``utf8``, the text's
+    UTF-8 bytes and its length in code points stand for the text (see add_many)."""
     meta = _META_JSON.encode(doc.meta) if doc.meta else "{}"
+    text, length = (doc.text, len(doc.text)) if utf8 is None else utf8
     return (
         doc.external_id,
         doc.title,
         doc.source,
         doc.url,
         doc.published,
-        doc.text,
-        len(doc.text),
+        text,
+        length,
         doc.sha256,
         meta,
         doc.import_file,
@@ -145,21 +149,40 @@ class DocumentStore:
         self._project.search.added([(document_id, doc.title, doc.external_id)], document_id)
         return document_id
 
-    def add_many(self, docs: Sequence[NewDocument], *, imported_at: str) -> list[int]:
+    def add_many(
+        self,
+        docs: Sequence[NewDocument],
+        *,
+        imported_at: str,
+        utf8: Sequence[tuple[bytes, int]] | None = None,
+    ) -> list[int]:
         """Insert documents with one statement; returns their ids, in order.
 
         The caller holds the transaction (and a savepoint, if a failure must take back
         all of them), so nobody else can take the ids handed out here: the next ones
         after the largest, the same SQLite would choose one row at a time.
+
+        ``utf8`` gives, for each document, its text's UTF-8 bytes and its length in code
+        points; the texts of ``docs`` are then not read. The bytes are stored as text as
+        they are (CAST: the bytes SQLite would have made of the text), which spares an
+        import that has them, from another process, decoding and encoding them again.
         """
         if not docs:
             return []
         conn = self._project.conn
         first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0])
         ids = list(range(first, first + len(docs)))
+        if utf8 is None:
+            rows = [(i, *_values(doc, imported_at)) for i, doc in zip(ids, docs, strict=True)]
+        else:
+            rows = [
+                (i, *_values(doc, imported_at, text))
+                for i, doc, text in zip(ids, docs, utf8, strict=True)
+            ]
+        marks = ["?"] * 14
+        marks[6] = "CAST(? AS TEXT)"  # the text: a str is stored as it is, bytes as text
         conn.executemany(
-            f"INSERT INTO documents (id, {_INSERT_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-            [(i, *_values(doc, imported_at)) for i, doc in zip(ids, docs, strict=True)],
+            f"INSERT INTO documents (id, {_INSERT_COLUMNS}) VALUES ({', '.join(marks)})", rows
         )
         titles = [(i, doc.title, doc.external_id) for i, doc in zip(ids, docs, strict=True)]
         self._project.search.added(titles, first)
@@ -334,10 +357,16 @@ class DocumentStore:
         row = self._project.conn.execute("SELECT min(id) FROM documents").fetchone()
         return None if row[0] is None else int(row[0])
 
-    def iterate(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
-        """Every document (or those in ``ids``) in id order, streamed by one query."""
+    def iterate(
+        self, ids: Iterable[int] | None = None, *, id_range: tuple[int, int] | None = None
+    ) -> Iterator[Document]:
+        """Every document (or those in ``ids``, or with ``id_range[0] <= id <
+        id_range[1]``) in id order, streamed by one query."""
         if ids is None:
-            cursor = self._project.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id")
+            where = "" if id_range is None else "WHERE id >= ? AND id < ? "
+            cursor = self._project.conn.execute(
+                f"SELECT {_DOC_COLUMNS} FROM documents {where}ORDER BY id", id_range or ()
+            )
             yield from map(_document, cursor)
             return
         for document_id in sorted(ids):

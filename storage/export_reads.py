@@ -50,10 +50,11 @@ class _Attributes:
 
 
 def spans_for_export(
-    project: Project, layers: Iterable[Annotator]
+    project: Project, layers: Iterable[Annotator], id_range: tuple[int, int] | None = None
 ) -> Iterator[tuple[int, list[Span]]]:
-    """(document id, its spans of ``layers``) for every document that has any, in id
-    order; a document's spans in no particular order, without timestamps.
+    """(document id, its spans of ``layers``) for every document that has any (or every
+    one with ``id_range[0] <= id < id_range[1]``), in id order; a document's spans in no
+    particular order, without timestamps.
 
     One query down the ``spans_by_document`` index, with neither a join nor a sort step;
     annotator names come from ``layers``.
@@ -62,9 +63,11 @@ def spans_for_export(
     if not names:
         return
     marks = ", ".join("?" * len(names))
+    within = "" if id_range is None else " AND document_id >= ? AND document_id < ?"
     cursor = project.conn.execute(
-        f"SELECT {_COLUMNS} FROM spans WHERE annotator_id IN ({marks}) ORDER BY document_id",
-        tuple(names),
+        f"SELECT {_COLUMNS} FROM spans WHERE annotator_id IN ({marks}){within}"
+        " ORDER BY document_id",
+        (*names, *(id_range or ())),
     )
     attributes = _Attributes()
     for document_id, rows in groupby(cursor, itemgetter(1)):

@@ -53,12 +53,19 @@ def _reserve(n: int) -> tuple[int, int]:
 _LOW = [f"{low:02x}" for low in range(256)]
 
 
+def reserve_ids(n: int) -> tuple[str, int]:
+    """``n`` new span ids as (head, first counter): id ``i`` (from 0) is ``head`` and
+    ``first + i`` in 12 hex digits; for a bulk copy that makes them in SQL
+    (``head || printf('%012x', first + i)``, storage.staging)."""
+    ms, first = _reserve(max(n, 0))
+    return f"{ms >> 16:08x}-{ms & 0xFFFF:04x}-{_MIDDLE}-", first
+
+
 def new_ids(n: int) -> list[str]:
     """``n`` new span ids, in increasing order."""
     if n <= 0:
         return []
-    ms, first = _reserve(n)
-    head = f"{ms >> 16:08x}-{ms & 0xFFFF:04x}-{_MIDDLE}-"
+    head, first = reserve_ids(n)
     ids: list[str] = []
     counter, end = first, first + n
     while counter < end:

@@ -4,6 +4,8 @@ One code path for every format: choose the layers (one annotator, the gold layer
 all), stream documents and their spans with two queries, hand them to the format's
 writer, and report what the format could not hold — on screen and in a report file
 beside the output. A format that cannot name annotators gets one output per layer.
+A big project's JSONL and CoNLL outputs are written in parts by worker processes, one
+range of documents each, with the same functions (:mod:`app.core.export_workers`).
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import TextIO
 
+from app.core import export_workers
 from app.formats.atomic import atomic_directory, atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Format, Omissions
-from app.formats.conll import LAYERED_WRITERS, LayeredItem
+from app.formats.conll import LAYERED_WRITERS, SCHEMES, LayeredItem, write_layers
+from app.formats.native_jsonl import write_jsonl_lines
 from app.formats.registry import FORMATS, LAYER_MANIFEST
 from storage import Annotator, Project, ProjectError, Span
 from storage.export_reads import spans_for_export
@@ -51,6 +56,18 @@ class ExportReport:
         return text
 
 
+@dataclass(frozen=True)
+class SplitJob:
+    """An export whose every output is the concatenation of its documents' chunks, in id
+    order (JSONL; CoNLL and BIOES, one output per layer): it can be written in parts by
+    ranges of documents, in worker processes (app.core.export_workers), and joined."""
+
+    fmt: str
+    layers: tuple[Annotator, ...]
+    only_done: bool
+    tab: bool
+
+
 def export(
     project: Project,
     fmt: str,
@@ -78,7 +95,10 @@ def export(
     report = ExportReport(path=target)
     omissions = Omissions()
     total = project.documents.count()
-    if chosen.multi_layer or len(layers) <= 1:
+    job = _split_job(chosen, layers, only_done, base.tab)
+    if job is not None and (chosen.multi_layer or len(layers) == 1):
+        _write_split(project, job, [target], [omissions], report, progress, total)
+    elif chosen.multi_layer or len(layers) <= 1:
         layer_name = layers[0].name if len(layers) == 1 else ""
         items = _items(project, layers, only_done, report, progress, total)
         chosen.write(items, target, _with_layer(base, layer_name), omissions)
@@ -108,14 +128,72 @@ def export(
                     names[name] = layer.name
                     outs.append(scratch / name)
                 per_layer = [Omissions() for _ in layers]
-                rows = _layered_items(project, layers, only_done, report, progress, total)
-                layered(rows, outs, per_layer, base.tab)
+                if job is not None:
+                    _write_split(project, job, outs, per_layer, report, progress, total)
+                else:
+                    rows = _layered_items(project, layers, only_done, report, progress, total)
+                    layered(rows, outs, per_layer, base.tab)
                 for omitted in per_layer:
                     omissions.items += omitted.items
             write_layer_manifest(scratch, chosen.name, names)
     report.omitted = omissions.items
     report.report_path = _write_omissions(target, chosen, omissions.items)
     return report
+
+
+def _split_job(
+    chosen: Format, layers: list[Annotator], only_done: bool, tab: bool
+) -> SplitJob | None:
+    """The job, when ``chosen`` writes its outputs as chunks per document."""
+    if chosen.name == "jsonl" or (chosen.name in SCHEMES and layers):
+        return SplitJob(chosen.name, tuple(layers), only_done, tab)
+    return None
+
+
+def _write_split(
+    project: Project,
+    job: SplitJob,
+    outs: Sequence[Path],
+    omissions: Sequence[Omissions],
+    report: ExportReport,
+    progress: Progress | None,
+    total: int,
+) -> None:
+    """Write ``job``'s outputs atomically: here, or in parts by worker processes when the
+    project is big enough for them to pay (the same bytes either way)."""
+    workers = export_workers.worker_count(project, total)
+    if workers > 1:
+        export_workers.write_in_parts(
+            project, job, outs, omissions, report, progress, total, workers
+        )
+        return
+    with contextlib.ExitStack() as files:
+        streams = [files.enter_context(atomic_text_writer(out)) for out in outs]
+        write_part(project, job, streams, omissions, report, progress, total)
+
+
+def write_part(
+    project: Project,
+    job: SplitJob,
+    streams: Sequence[TextIO],
+    omissions: Sequence[Omissions],
+    report: ExportReport,
+    progress: Progress | None,
+    total: int,
+    id_range: tuple[int, int] | None = None,
+) -> list[int | None]:
+    """The chunks of the documents in ``id_range`` (all by default) into ``streams``, one
+    per output. Returns, per output, where in its omissions a note made once per output
+    went (None: none), so that outputs joined from parts keep only the first part's."""
+    layers = list(job.layers)
+    if job.fmt in SCHEMES:
+        rows = _layered_items(project, layers, job.only_done, report, progress, total, id_range)
+        return write_layers(rows, streams, omissions, job.tab, SCHEMES[job.fmt])
+    (stream,) = streams
+    write_jsonl_lines(
+        _items(project, layers, job.only_done, report, progress, total, id_range), stream
+    )
+    return [None]
 
 
 def _with_layer(options: ExportOptions, layer: str) -> ExportOptions:
@@ -152,14 +230,17 @@ def _items(
     report: ExportReport,
     progress: Progress | None,
     total: int,
+    id_range: tuple[int, int] | None = None,
 ) -> Iterator[ExportItem]:
-    """Documents in id order, each with its spans of ``layers``: two streaming queries."""
+    """Documents in id order (those in ``id_range``, or all), each with its spans of
+    ``layers``: two streaming queries."""
     layer_ids = {a.id for a in layers}
     names = {a.id: a.name for a in layers}
     done = _done_layers(project, layer_ids) if only_done else None
-    spans = spans_for_export(project, layers)
+    spans = spans_for_export(project, layers, id_range)
     pending = next(spans, None)
-    for position, document in enumerate(project.documents.iterate(), start=1):
+    documents = project.documents.iterate(id_range=id_range)
+    for position, document in enumerate(documents, start=1):
         mine: list[Span] = []
         while pending is not None and pending[0] <= document.id:
             if pending[0] == document.id:
@@ -186,13 +267,16 @@ def _layered_items(
     report: ExportReport,
     progress: Progress | None,
     total: int,
+    id_range: tuple[int, int] | None = None,
 ) -> Iterator[LayeredItem]:
-    """Documents in id order, each with its spans of every layer in ``layers`` (None for a
-    layer that leaves it out: not done), as :func:`_items` gives them one layer at a time."""
+    """Documents in id order (those in ``id_range``, or all), each with its spans of every
+    layer in ``layers`` (None for a layer that leaves it out: not done), as :func:`_items`
+    gives them one layer at a time."""
     done = _done_layers(project, {a.id for a in layers}) if only_done else None
-    spans = spans_for_export(project, layers)
+    spans = spans_for_export(project, layers, id_range)
     pending = next(spans, None)
-    for position, document in enumerate(project.documents.iterate(), start=1):
+    documents = project.documents.iterate(id_range=id_range)
+    for position, document in enumerate(documents, start=1):
         mine: list[Span] = []
         while pending is not None and pending[0] <= document.id:
             if pending[0] == document.id:
@@ -282,4 +366,12 @@ def export_jsonl(
     return export(project, "jsonl", out, annotator=annotator)
 
 
-__all__ = ["ExportCancelled", "ExportReport", "export", "export_jsonl", "report_path_for"]
+__all__ = [
+    "ExportCancelled",
+    "ExportReport",
+    "SplitJob",
+    "export",
+    "export_jsonl",
+    "report_path_for",
+    "write_part",
+]

@@ -24,11 +24,13 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import sys
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage import ProjectError
@@ -58,17 +60,22 @@ def _context() -> Any:
 
 @contextlib.contextmanager
 def checked_elsewhere(
-    files: Sequence[SourceFile], encoding: str | None, checker: RecordChecker
+    files: Sequence[SourceFile],
+    encoding: str | None,
+    checker: RecordChecker,
+    staging: Path | None = None,
 ) -> Iterator[Iterator[Checked]]:
-    """The records of ``files`` checked by ``checker`` in a worker process, in order. The
-    worker is stopped on the way out, whether or not every record was taken."""
+    """The records of ``files`` checked by ``checker`` in a worker process, in order. With
+    ``staging`` (a scratch file of storage.staging) the worker stages each record's rows
+    there and sends a stub in its place. The worker is stopped on the way out, whether or
+    not every record was taken."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     _widen(sender)
     forked = context.get_start_method() == "fork"
     process = context.Process(
         target=_work,
-        args=(sender, receiver, forked, list(files), encoding, checker),
+        args=(sender, receiver, forked, list(files), encoding, checker, staging),
         name="tawsim-import-reader",
         daemon=True,
     )
@@ -110,18 +117,24 @@ def _work(
     files: list[SourceFile],
     encoding: str | None,
     checker: RecordChecker,
+    staging: Path | None,
 ) -> None:
-    """The worker: read, check, send; the last message says how it ended."""
+    """The worker: read, check, stage, send; the last message says how it ended."""
     receiver.close()  # a copy of the importer's end: keeping it would hide its death
     if forked:
         _drop_inherited(keep=sender.fileno())
-    from app.core.importing import _RARE_COLLECTIONS, read_records
+    from app.core.importing import _RARE_COLLECTIONS, PlanStager, read_records
+    from storage.staging import Stager
+    from storage.staging import remove as remove_scratch
 
     # The sending thread gives up the GIL at every write into the pipe and must wait for
     # it again: at the default 5 ms a turn, sending took longer than checking.
     sys.setswitchinterval(0.0002)
     gc.set_threshold(_RARE_COLLECTIONS, *gc.get_threshold()[1:])  # this process only imports
     outbox: queue.Queue[bytes | None] = queue.Queue(QUEUED_BATCHES)
+    # A second handle on the pipe (the sending thread closes its own): to see the
+    # importer let go of its end, once everything is sent.
+    watch = os.dup(sender.fileno())
     sending = threading.Thread(target=_send, args=(sender, outbox), daemon=True)
     sending.start()
 
@@ -137,6 +150,20 @@ def _work(
     def post(message: tuple[str, Any]) -> None:
         put(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
+    planner = None if staging is None else PlanStager()
+    stager = None if staging is None else Stager(staging)
+    checker.hash_later = stager is not None  # the writer hashes the bytes it is sent
+
+    def post_batch(batch: list[Checked]) -> None:
+        if planner is None or stager is None:
+            post((_BATCH, batch))
+            return
+        ready, spans = planner.stage(batch)
+        # Staged before the batch is sent: the importer reads the rows when it stores it.
+        # It never holds this file's lock (attached read-only): this never waits for it.
+        stager.add(spans)
+        post((_BATCH, ready))
+
     try:
         batch: list[Checked] = []
         size = 0
@@ -144,19 +171,34 @@ def _work(
             batch.append((checker.entry(item), item.size))
             size += item.size
             if len(batch) >= BATCH_RECORDS or size >= BATCH_BYTES:
-                post((_BATCH, batch))
+                post_batch(batch)
                 batch, size = [], 0
         if batch:
-            post((_BATCH, batch))
+            post_batch(batch)
         post((_END, None))
     except BrokenPipeError:
-        return  # the importer is gone (cancelled, or killed): nobody to tell
+        pass  # the importer is gone (cancelled, or killed): nobody to tell
     except BaseException:  # every failure is reported, never swallowed
         with contextlib.suppress(BrokenPipeError):
             post((_ERROR, traceback.format_exc()))
     with contextlib.suppress(BrokenPipeError):
         put(None)  # after everything queued: the sender's signal to stop
     sending.join()
+    if staging is not None:
+        # An importer that is done stops this process; one that was killed left its
+        # scratch file behind: delete it once the importer's end of the pipe is closed.
+        _wait_until_closed(watch)
+        remove_scratch(staging)
+    os.close(watch)
+
+
+def _wait_until_closed(fd: int) -> None:
+    """Wait until nobody reads the pipe whose writing end is ``fd`` (where poll can tell)."""
+    if not hasattr(select, "poll"):
+        return
+    poller = select.poll()
+    poller.register(fd, select.POLLERR | select.POLLHUP)
+    poller.poll()
 
 
 def _send(sender: Connection, outbox: queue.Queue[bytes | None]) -> None:

@@ -42,10 +42,10 @@ from app.formats.records import (
 )
 from app.formats.registry import EXTENSIONS, FORMATS, LAYER_MANIFEST, import_formats
 from app.text.canonical import Canonical, canonicalize, check_text, sha256
-from storage import Label, Project, ProjectError
+from storage import Label, Project, ProjectError, staging
 from storage.clock import now
 from storage.documents import NewDocument
-from storage.ids import new_ids
+from storage.ids import new_ids, reserve_ids
 from storage.project import ChangeEntry
 from storage.spans import bulk_attrs_encoder
 
@@ -136,12 +136,35 @@ class _Plan:
     checked: list[CheckedSpan]
     uses: tuple[tuple[str, str], ...]  # the (annotator, label) pairs of its spans
     unstorable: bool = False  # some span's attrs cannot be encoded: store it alone
+    # Staged by a worker (storage.staging): (seq, first span id, end span id, text length).
+    # Its spans are in the scratch file, not in ``checked``; its text is ``encoded``.
+    staged: tuple[int, int, int, int] | None = None
+    # The UTF-8 bytes of the canonical text, where the checker had them (the text as
+    # given) or a worker staged the record.
+    encoded: bytes | None = field(default=None, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as tuples (a worker sends a million spans): a third of the default cost.
+        # A staged record sends its text as bytes (copied, not encoded and decoded).
         document = tuple(getattr(self.document, name) for name in _DOCUMENT_FIELDS)
-        fields = (self.location, document, self.notes, self.checked, self.uses, self.unstorable)
+        encoded = None
+        if self.staged is not None:
+            document, encoded = (document[0], "", *document[2:]), self.encoded
+        fields = (
+            self.location,
+            document,
+            self.notes,
+            self.checked,
+            self.uses,
+            self.unstorable,
+            self.staged,
+            encoded,
+        )
         return (_unpickle_plan, fields)
+
+    @property
+    def span_count(self) -> int:
+        return len(self.checked) if self.staged is None else self.staged[2] - self.staged[1]
 
     @property
     def digest(self) -> str:
@@ -175,8 +198,15 @@ def _unpickle_plan(
     checked: list[CheckedSpan],
     uses: tuple[tuple[str, str], ...],
     unstorable: bool,
+    staged: tuple[int, int, int, int] | None,
+    encoded: bytes | None,
 ) -> _Plan:
-    return _Plan(location, NewDocument(*document), notes, checked, uses, unstorable)
+    if encoded is not None and not document[2]:
+        # Hashed here, by the writer, for a worker that left it (RecordChecker.hash_later).
+        document = (*document[:2], hashlib.sha256(encoded).hexdigest(), *document[3:])
+    return _Plan(
+        location, NewDocument(*document), notes, checked, uses, unstorable, staged, encoded
+    )
 
 
 _Entry = _Plan | _Message
@@ -353,7 +383,13 @@ def import_paths(
     if worker if worker is not None else total > WORKER_BYTES:
         from app.core.import_worker import checked_elsewhere
 
-        with checked_elsewhere(files, encoding, importer.checker) as checked:
+        # The scratch file is attached only once the worker runs: SQLite's state must not
+        # be forked with a connection to the file the worker opens.
+        with (
+            staging.scratch_file() as scratch,
+            checked_elsewhere(files, encoding, importer.checker, scratch) as checked,
+            importer.staged_in(scratch),
+        ):
             importer.write_checked(checked, total, progress)
     else:
         importer.run(read_records(files, encoding), total, progress)
@@ -381,6 +417,9 @@ class RecordChecker:
     annotator: str | None
     create_labels: bool = False
     suggestions: bool = False
+    # Leave the digest of a text that encodes to its writer ("" until then): a worker that
+    # stages records sends their bytes, and the writer has the time to spare (PlanStager).
+    hash_later: bool = False
     _names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def entry(self, item: SourceRecord | SourceError | SourceNote) -> _Entry:
@@ -409,15 +448,20 @@ class RecordChecker:
         if encoded is not None and len(encoded) > MAX_RECORD_BYTES:
             # Readers refuse most of these unread; this holds for every format.
             raise RecordRejected(f"the text is {too_large(len(encoded))}")
-        canonical = canonicalize(text)
+        canonical = _canonical(text, encoded)
         checked, unstorable = self._spans(record, canonical)
-        if canonical.text is text and encoded is not None:  # unchanged: hash what we have
+        if self.hash_later:
+            digest = ""
+        elif canonical.text is text and encoded is not None:  # unchanged: hash what we have
             digest = hashlib.sha256(encoded).hexdigest()
         else:
             digest = sha256(canonical.text)
         uses = tuple({(span[0], span[3]) for span in checked})
         document = _new_document(record, canonical, digest)
-        return _Plan(record.location, document, canonical.notes, checked, uses, unstorable)
+        kept = encoded if canonical.text is text else None
+        return _Plan(
+            record.location, document, canonical.notes, checked, uses, unstorable, encoded=kept
+        )
 
     def _spans(self, record: SourceRecord, canonical: Canonical) -> tuple[list[CheckedSpan], bool]:
         """Every span of ``record``, checked and mapped to canonical offsets, in one pass
@@ -516,17 +560,22 @@ class RecordChecker:
 
 
 def _new_document(record: SourceRecord, canonical: Canonical, digest: str) -> NewDocument:
-    meta = {k: v for k, v in record.meta.items() if k not in DOCUMENT_FIELDS}
-    fields = {k: _text_field(record.meta.get(k)) for k in DOCUMENT_FIELDS}
+    given = record.meta
+    meta = {k: v for k, v in given.items() if k not in DOCUMENT_FIELDS}
+    # Positional, in NewDocument's order: keyword arguments cost a fifth of the time a
+    # big import spends making document records.
     return NewDocument(
-        external_id=record.external_id,
-        text=canonical.text,
-        sha256=digest,
-        meta=meta,
-        import_file=record.location,
-        import_encoding=record.encoding,
-        import_notes="; ".join(canonical.notes),
-        **fields,
+        record.external_id,
+        canonical.text,
+        digest,
+        _text_field(given.get("title")),
+        _text_field(given.get("source")),
+        _text_field(given.get("url")),
+        _text_field(given.get("published")),
+        meta,
+        record.location,
+        record.encoding,
+        "; ".join(canonical.notes),
     )
 
 
@@ -550,6 +599,15 @@ class Importer:
         labels = {label.id for label in project.labels.all()}
         self.checker = RecordChecker(labels, annotator, create_labels, suggestions)
         self._annotator_ids: dict[str, int] = {}
+
+    @contextmanager
+    def staged_in(self, scratch: Path) -> Iterator[None]:
+        """Read the rows a worker stages in ``scratch`` (storage.staging) while inside."""
+        staging.attach(self.project.conn, scratch)
+        try:
+            yield
+        finally:
+            staging.detach(self.project.conn)
 
     @property
     def labels(self) -> set[str]:
@@ -688,6 +746,9 @@ class Importer:
     def _write_many(self, plans: list[_Plan]) -> list[int]:
         """Insert the documents, spans and change-log entries of ordinary records; returns
         how many spans each record stored."""
+        if _staged_together(plans):
+            return self._copy_staged(plans)
+        plans = [self._unstaged(plan) for plan in plans]
         stamp = now()
         ids = self.project.documents.add_many([plan.document for plan in plans], imported_at=stamp)
         span_ids = iter(new_ids(sum(len(plan.checked) for plan in plans)))
@@ -712,6 +773,45 @@ class Importer:
         self.project.spans.add_rows(rows)
         self.project.log_changes(changes)
         return added
+
+    def _copy_staged(self, plans: list[_Plan]) -> list[int]:
+        """_write_many for records a worker staged one after the other: the same rows,
+        the documents bound from their UTF-8 bytes and the spans copied by SQLite."""
+        project = self.project
+        stamp = now()
+        staged = [plan.staged for plan in plans if plan.staged is not None]
+        texts = [(plan.encoded or b"", where[3]) for plan, where in zip(plans, staged, strict=True)]
+        documents = [plan.document for plan in plans]
+        ids = project.documents.add_many(documents, imported_at=stamp, utf8=texts)
+        runs = [(first, end, i) for (_, first, end, _), i in zip(staged, ids, strict=True)]
+        uuids = reserve_ids(staged[-1][2] - staged[0][1])
+        staging.copy_spans(project.conn, runs, uuids, stamp=stamp)
+        by = self.annotator or "import"
+        added = [end - first for _, first, end, _ in staged]
+        project.log_changes(
+            (by, "document.import", document_id, None, None, entry)
+            for document_id, entry in zip(
+                ids,
+                map(
+                    import_log_entry,
+                    [d.external_id for d in documents],
+                    [d.sha256 for d in documents],
+                    added,
+                ),
+                strict=True,
+            )
+        )
+        return added
+
+    def _unstaged(self, plan: _Plan) -> _Plan:
+        """A staged record whole again (to be stored on its own)."""
+        if plan.staged is None:
+            return plan
+        _, first, end, _ = plan.staged
+        text = (plan.encoded or b"").decode("utf-8")
+        checked: list[CheckedSpan] = list(staging.staged_spans(self.project.conn, (first, end)))
+        document = replace(plan.document, text=text)
+        return replace(plan, document=document, checked=checked, staged=None, encoded=None)
 
     def _span_rows(
         self,
@@ -741,7 +841,7 @@ class Importer:
         conn = self.project.conn
         conn.execute("SAVEPOINT record")
         try:
-            self._write(plan)
+            self._write(self._unstaged(plan))
         except Exception as error:
             conn.execute("ROLLBACK TO record")
             conn.execute("RELEASE record")
@@ -819,6 +919,59 @@ class Importer:
             self.report.created_labels.append(label_id)
 
 
+def _staged_together(plans: list[_Plan]) -> bool:
+    """Whether ``plans`` were staged one after the other: their documents and spans are
+    consecutive rows of the scratch file."""
+    seq, span = 0, 0
+    for plan in plans:
+        staged = plan.staged
+        if staged is None or (seq and (staged[0] != seq + 1 or staged[1] != span)):
+            return False
+        seq, span = staged[0], staged[2]
+    return bool(plans)
+
+
+class PlanStager:
+    """A worker's side of staging: the spans of each checked record become rows of the
+    scratch file (storage.staging) and the record is sent without them, its text as
+    bytes. Records whose attrs could not be encoded are sent whole."""
+
+    def __init__(self) -> None:
+        self._seq = 0  # the last record staged
+        self._span = 1  # the next span id
+
+    def stage(self, batch: list[Checked]) -> tuple[list[Checked], list[CheckedSpan]]:
+        """``batch`` with its records made ready to send, and the span rows to stage
+        (before the records are sent: the writer reads them when it stores the records)."""
+        spans: list[CheckedSpan] = []
+        out: list[Checked] = []
+        for entry, size in batch:
+            if isinstance(entry, _Plan) and not entry.document.sha256 and entry.unstorable:
+                document = replace(entry.document, sha256=sha256(entry.document.text))
+                entry = replace(entry, document=document)  # sent whole: hashed here
+            if isinstance(entry, _Plan) and not entry.unstorable:
+                text = entry.document.text
+                encoded = entry.encoded or text.encode("utf-8")  # checked: no surrogates
+                self._seq += 1
+                seq, first, checked = self._seq, self._span, entry.checked
+                spans += checked  # staged as they are: their ids follow in order
+                self._span += len(checked)
+                where = (seq, first, self._span, len(text))
+                # Made directly: dataclasses.replace costs twice as much, 100,000 times.
+                entry = _Plan(
+                    entry.location,
+                    entry.document,
+                    entry.notes,
+                    [],
+                    entry.uses,
+                    False,
+                    where,
+                    encoded,
+                )
+            out.append((entry, size))
+        return out, spans
+
+
 @contextmanager
 def rare_collections() -> Iterator[None]:
     """Run Python's cycle collector rarely while a bulk import runs.
@@ -848,6 +1001,16 @@ def import_log_entry(external_id: str, digest: str, spans: int) -> str:
     """
     quoted = encode_basestring(external_id)
     return f'{{"external_id": {quoted}, "sha256": "{digest}", "spans": {spans}}}'
+
+
+def _canonical(text: str, encoded: bytes | None) -> Canonical:
+    """canonicalize(text), without its scan of the text where the UTF-8 bytes show that
+    nothing would change: every character it changes (CR, a BOM, the presentation forms
+    U+FB50-U+FDFF and U+FE70-U+FEFE) is a CR byte or starts with the byte EF in UTF-8,
+    and looking for one byte is a tenth of the cost of the regular expression."""
+    if encoded is not None and b"\r" not in encoded and b"\xef" not in encoded:
+        return Canonical(text)
+    return canonicalize(text)
 
 
 def _utf8(text: str) -> bytes | None:

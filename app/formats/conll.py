@@ -218,7 +218,9 @@ class _LayerFile:
         self.stream = stream
         self.separator = separator
         self.omissions = omissions
-        self.fields_noted = False
+        # Where in ``omissions`` the note about document fields went: it is made once per
+        # file, so a file written in parts keeps only its first part's note.
+        self.fields_note: int | None = None
         self.chunk: list[str] = []
         self.buffered = 0
 
@@ -237,8 +239,8 @@ class _LayerFile:
             problems = [attributes_problem(s) for s in spans if s.attrs]
         for problem in problems:
             omissions.add(document, problem)
-        if not self.fields_noted and _has_fields(document):
-            self.fields_noted = True
+        if self.fields_note is None and _has_fields(document):
+            self.fields_note = len(omissions.items)
             omissions.add(
                 document,
                 "document fields (title, source, url, published, meta) are not held "
@@ -263,13 +265,9 @@ def _writer(scheme: str) -> Writer:
     def write(
         items: Iterable[ExportItem], out: Path, options: ExportOptions, omissions: Omissions
     ) -> None:
-        separator = "\t" if options.tab else " "
         with atomic_text_writer(out) as stream:
-            layer = _LayerFile(stream, separator, omissions)
-            for item in items:
-                text = FastText(item.document.text, separator)
-                layer.add(item.document, item.spans, text, scheme)
-            layer.flush()
+            rows = ((item.document, (item.spans,)) for item in items)
+            write_layers(rows, [stream], [omissions], options.tab, scheme)
 
     return write
 
@@ -280,9 +278,37 @@ LayeredItem = tuple[Document, Sequence["list[Span] | None"]]
 LayeredWriter = Callable[[Iterable[LayeredItem], Sequence[Path], Sequence[Omissions], bool], None]
 
 
+def write_layers(
+    items: Iterable[LayeredItem],
+    streams: Sequence[TextIO],
+    omissions: Sequence[Omissions],
+    tab: bool,
+    scheme: str,
+) -> list[int | None]:
+    """Every layer's lines in one pass over the documents: each document's text is checked,
+    cut into sentences and tokenized once for all layers. A file is the concatenation of
+    its documents' lines, so that parts of it can be written apart (app.core.export_workers).
+
+    Returns, per layer, where in its ``omissions`` the once-per-file note about document
+    fields went (None: no document had fields)."""
+    separator = "\t" if tab else " "
+    layers = [
+        _LayerFile(stream, separator, omitted)
+        for stream, omitted in zip(streams, omissions, strict=True)
+    ]
+    for document, spans_per_layer in items:
+        text = FastText(document.text, separator)
+        text.share(spans_per_layer)
+        for layer, spans in zip(layers, spans_per_layer, strict=True):
+            if spans is not None:
+                layer.add(document, spans, text, scheme)
+    for layer in layers:
+        layer.flush()
+    return [layer.fields_note for layer in layers]
+
+
 def _layered_writer(scheme: str) -> LayeredWriter:
-    """Every layer's file in one pass over the documents: each document's text is checked,
-    cut into sentences and tokenized once for all layers (the files are those that
+    """Every layer's file in one pass over the documents (the files are those that
     :func:`_writer` writes one layer at a time, byte for byte)."""
 
     def write(
@@ -291,19 +317,9 @@ def _layered_writer(scheme: str) -> LayeredWriter:
         omissions: Sequence[Omissions],
         tab: bool,
     ) -> None:
-        separator = "\t" if tab else " "
         with contextlib.ExitStack() as files:
-            layers = [
-                _LayerFile(files.enter_context(atomic_text_writer(out)), separator, omitted)
-                for out, omitted in zip(outs, omissions, strict=True)
-            ]
-            for document, spans_per_layer in items:
-                text = FastText(document.text, separator)
-                for layer, spans in zip(layers, spans_per_layer, strict=True):
-                    if spans is not None:
-                        layer.add(document, spans, text, scheme)
-            for layer in layers:
-                layer.flush()
+            streams = [files.enter_context(atomic_text_writer(out)) for out in outs]
+            write_layers(items, streams, omissions, tab, scheme)
 
     return write
 
@@ -696,8 +712,8 @@ FORMATS: tuple[Format, ...] = (
     ),
 )
 
-# The formats whose layers export in one pass (see app.core.exporting).
+# The formats whose layers export in one pass (see app.core.exporting), and their schemes.
+SCHEMES: dict[str, str] = {"conll": "bio", "bioes": "bioes"}
 LAYERED_WRITERS: dict[str, LayeredWriter] = {
-    "conll": _layered_writer("bio"),
-    "bioes": _layered_writer("bioes"),
+    name: _layered_writer(scheme) for name, scheme in SCHEMES.items()
 }

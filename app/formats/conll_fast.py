@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from operator import itemgetter
@@ -185,19 +185,16 @@ def _outside_spans(gaps: list[tuple[int, int]], spans: Sequence[Span]) -> list[t
     return ended
 
 
-def _safe_unknowns(text: str) -> bool | None:
-    """None: no unknown character; True: only where the regexes still find every
-    sentence end; False: the careful path must decide."""
-    found = False
-    for match in _UNCOMMON.finditer(text):
-        found = True
-        position = match.start()
+def _safe_unknowns(text: str, positions: Sequence[int]) -> bool:
+    """Whether the regexes still find every sentence end of ``text`` despite its unknown
+    characters at ``positions`` (else the careful path must decide)."""
+    for position in positions:
         ch = text[position]
         if ch in TERMINATORS or ch in CLOSERS or (position and text[position - 1] in _RISKY_BEFORE):
             return False
         if unicodedata.category(ch) in ("Pe", "Pf"):
             return False
-    return True if found else None
+    return True
 
 
 def _tokens(text: str, start: int, end: int, plain: bool) -> list[str]:
@@ -245,11 +242,23 @@ class FastText:
 
     What does not depend on the spans is found once per document however many layers are
     written: whether the regex path may take the text, its sentence breaks, and the
-    ``O`` lines of a stretch that several layers share (between two breaks without a
-    span; on the bench corpus, whose layers share no span, about one stretch in ten).
+    tokens and ``O`` lines of a stretch that several layers share. Told every layer's
+    spans (:meth:`share`), it cuts each layer's stretches at the other layers' span edges
+    too where whitespace borders them (a cut there changes no token): a sentence holding
+    one layer's span is then tokenized once, not once per layer.
     """
 
-    __slots__ = ("_gaps", "_outside", "_stretches", "_usable", "plain", "text")
+    __slots__ = (
+        "_cuts",
+        "_gaps",
+        "_outside",
+        "_pieces",
+        "_stretches",
+        "_unknowns",
+        "_usable",
+        "plain",
+        "text",
+    )
 
     def __init__(self, text: str, separator: str) -> None:
         self.text = text
@@ -258,25 +267,63 @@ class FastText:
         self._gaps: list[tuple[int, int]] | None = None
         self._outside = f"{separator}O\n"
         self._stretches: dict[tuple[int, int], str] = {}
+        self._pieces: dict[tuple[int, int], list[str]] = {}
+        self._cuts: list[int] = []
+        self._unknowns: list[int] = []  # where the characters the regexes do not know are
+
+    def share(self, layers: Sequence[Sequence[Span] | None]) -> None:
+        """Let the stretches of every layer in ``layers`` share their tokens."""
+        if sum(1 for spans in layers if spans) < 2:
+            return  # one layer's stretches: nothing to share
+        text = self.text
+        edges = {edge for spans in layers if spans for s in spans for edge in (s.start, s.end)}
+        self._cuts = sorted(
+            edge
+            for edge in edges
+            if 0 < edge < len(text) and (_is_separator(text[edge - 1]) or _is_separator(text[edge]))
+        )
 
     def _text_usable(self) -> bool:
         if self._usable is None:
-            self._usable = self.plain or _safe_unknowns(self.text) is not False
+            if not self.plain:
+                self._unknowns = [match.start() for match in _UNCOMMON.finditer(self.text)]
+            self._usable = self.plain or _safe_unknowns(self.text, self._unknowns)
         return self._usable
 
     def _tokens(self, start: int, end: int) -> list[str]:
-        if self.plain:
-            return FAST_TOKEN.findall(self.text, start, end)
-        return _tokens(self.text, start, end, False)
+        key = (start, end)
+        found = self._pieces.get(key)
+        if found is None:
+            unknowns = self._unknowns
+            first = bisect_left(unknowns, start)
+            if first == len(unknowns) or unknowns[first] >= end:  # the regex knows it all
+                found = FAST_TOKEN.findall(self.text, start, end)
+            else:
+                found = _tokens(self.text, start, end, False)
+            self._pieces[key] = found
+        return found
 
     def _o_lines(self, start: int, end: int) -> str:
         """The ``O`` lines of the tokens of ``text[start:end]`` ("" when there are none)."""
         key = (start, end)
         found = self._stretches.get(key)
         if found is None:
-            tokens = self._tokens(start, end)
-            outside = self._outside
-            found = outside.join(tokens) + outside if tokens else ""
+            cuts = self._cuts
+            first = bisect_right(cuts, start)
+            if first < len(cuts) and cuts[first] < end:
+                # Whitespace borders each cut: no token crosses it, so the lines of the
+                # pieces (shared with other layers) joined are the lines of the whole.
+                pieces = []
+                while first < len(cuts) and cuts[first] < end:
+                    pieces.append(self._o_lines(start, cuts[first]))
+                    start = cuts[first]
+                    first += 1
+                pieces.append(self._o_lines(start, end))
+                found = "".join(pieces)
+            else:
+                tokens = self._tokens(start, end)
+                outside = self._outside
+                found = outside.join(tokens) + outside if tokens else ""
             self._stretches[key] = found
         return found
 

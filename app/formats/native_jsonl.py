@@ -11,11 +11,12 @@ Offsets are Python code points over ``text``, end exclusive.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from app.formats.atomic import atomic_text_writer
 from app.formats.base import ExportItem, ExportOptions, Omissions
@@ -28,7 +29,82 @@ DOCUMENT_FIELDS = ("title", "source", "url", "published")
 
 
 def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[SourceRecord | SourceError]:
-    data = path.read_bytes()
+    """The records of ``path``, one per line. A UTF-8 file is read a block of lines at a
+    time, so that the first record comes at once and the file is never held whole (an
+    import writes while the rest is read); any other file is read and decoded whole."""
+    with open(path, "rb") as stream:
+        head = _read_block(stream)
+        decoded = None if encoding else _utf8_head(head)
+        if decoded is None:
+            yield from _read_whole(path, head + stream.read(), encoding)
+            return
+        text, used = decoded
+        number = yield from _read_block_lines(path, 1, text.lstrip("\ufeff"), head, used)
+        while block := _read_block(stream):
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                # Damaged after a first block that was good UTF-8: the file is UTF-8, so
+                # every line that decodes is kept and each one that does not is named.
+                yield from _read_lines_separately(path, block + stream.read(), number)
+                return
+            number = yield from _read_block_lines(path, number, text, block, used)
+
+
+# A block of a streamed file: this many bytes, cut after its last newline (a newline byte
+# never falls inside a UTF-8 sequence). A file that fits in the first block is decided
+# exactly as when it is read whole (see decode); one that fails later is damaged UTF-8.
+_BLOCK_BYTES = 8 * 1024 * 1024
+
+
+def _read_block(stream: BinaryIO) -> bytes:
+    """The next whole lines of ``stream`` (the file's last line may lack its newline)."""
+    parts: list[bytes] = []
+    while piece := stream.read(_BLOCK_BYTES):
+        if len(piece) < _BLOCK_BYTES:  # the end of the file: all of it
+            parts.append(piece)
+            break
+        cut = piece.rfind(b"\n") + 1
+        if cut:
+            if cut < len(piece):  # the part after the last newline waits for the next block
+                stream.seek(cut - len(piece), 1)
+            parts.append(piece[:cut])
+            break
+        parts.append(piece)  # a line longer than a block: read on to its end
+    return b"".join(parts)
+
+
+def _utf8_head(head: bytes) -> tuple[str, str] | None:
+    """The first block decoded, with the encoding's name, when :func:`decode` reads it as
+    UTF-8 (with or without BOM); None for anything else (empty, UTF-16, binary, legacy
+    or damaged), which is read whole and decided on the whole file."""
+    if not head.strip() or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        head.decode("utf-8")
+        text, used = decode(head)  # the same checks as for a whole file (binary, BOM)
+    except (UnicodeDecodeError, DecodeError):
+        return None
+    return (text, used) if used in _UTF8 else None
+
+
+def _read_block_lines(
+    path: Path, number: int, text: str, block: bytes, used: str
+) -> Generator[SourceRecord | SourceError, None, int]:
+    """The records of one block's lines, numbered from ``number``; returns the next one."""
+    sizes = _utf8_line_sizes(block)
+    lines: Iterable[str] = split_lines(text)
+    if block.endswith(b"\n"):  # the empty piece after the last newline is not a line
+        lines = itertools.islice(lines, text.count("\n"))
+    for line in lines:
+        yield from _read_line(path, number, line, used, next(sizes, None))
+        number += 1
+    return number
+
+
+def _read_whole(
+    path: Path, data: bytes, encoding: str | None
+) -> Iterator[SourceRecord | SourceError]:
     try:
         text, used = decode(data, encoding)
     except DecodeError as error:
@@ -56,12 +132,33 @@ def _utf8_line_sizes(data: bytes) -> Iterator[int]:
     yield len(data) - start + 1
 
 
-def _read_lines_separately(path: Path, data: bytes) -> Iterator[SourceRecord | SourceError]:
-    for item in lines_that_decode(path, data):
+def _read_lines_separately(
+    path: Path, data: bytes, first_number: int = 1
+) -> Iterator[SourceRecord | SourceError]:
+    """Damaged UTF-8 (its lines from ``first_number`` on): each line that decodes is
+    read, each one that does not is named."""
+    if first_number == 1:
+        items: Iterable[tuple[int, str] | SourceError] = lines_that_decode(path, data)
+    else:
+        items = _later_lines(path, data, first_number)
+    for item in items:
         if isinstance(item, SourceError):
             yield item
         else:
             yield from _read_line(path, item[0], item[1], "UTF-8")
+
+
+def _later_lines(
+    path: Path, data: bytes, first_number: int
+) -> Iterator[tuple[int, str] | SourceError]:
+    """lines_that_decode for lines after the first block (no BOM there): the same lines,
+    numbers and messages."""
+    for number, raw in enumerate(data.split(b"\n"), start=first_number):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            reason = f"invalid UTF-8 byte 0x{raw[error.start]:02x} at column {error.start + 1}"
+            yield SourceError(f"{path}:{number}", reason, size=len(raw) + 1)
 
 
 def _read_line(
@@ -153,21 +250,27 @@ def write_jsonl(
 ) -> None:
     """Every document with all the spans it was given, losslessly."""
     with atomic_text_writer(out) as stream:
-        # Lines gathered into chunks of about a megabyte: one write per chunk.
-        chunk: list[str] = []
-        buffered = 0
-        for item in items:
-            line = _ENCODE(document_record(item.document, item.spans))
-            chunk.append(line)
-            buffered += len(line)
-            if buffered >= _CHUNK_CHARACTERS:
-                chunk.append("")  # the newline after the last line
-                stream.write("\n".join(chunk))
-                chunk.clear()
-                buffered = 0
-        if chunk:
-            chunk.append("")
+        write_jsonl_lines(items, stream)
+
+
+def write_jsonl_lines(items: Iterable[ExportItem], stream: TextIO) -> None:
+    """The lines of ``items`` into ``stream``: a file is the concatenation of the lines of
+    its documents, so that parts of a file can be written apart (app.core.export_workers)."""
+    # Lines gathered into chunks of about a megabyte: one write per chunk.
+    chunk: list[str] = []
+    buffered = 0
+    for item in items:
+        line = _ENCODE(document_record(item.document, item.spans))
+        chunk.append(line)
+        buffered += len(line)
+        if buffered >= _CHUNK_CHARACTERS:
+            chunk.append("")  # the newline after the last line
             stream.write("\n".join(chunk))
+            chunk.clear()
+            buffered = 0
+    if chunk:
+        chunk.append("")
+        stream.write("\n".join(chunk))
 
 
 def sniff_jsonl(path: Path, head: bytes) -> bool:

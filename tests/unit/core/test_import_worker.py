@@ -9,9 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import types
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import pytest
 from app.core import import_worker, importing
 from app.core.importing import RecordChecker, import_paths
 from app.core.labels import default_labels
-from storage import Project, ProjectError, open_project
+from storage import Project, ProjectError, open_project, staging
 from tests.unit.conftest import WriteJsonl
 from tests.unit.core.test_importing_batches import mixed_records, record
 
@@ -247,10 +249,18 @@ def test_a_killed_import_keeps_its_chunks_and_its_worker_lets_go_of_the_project(
         try:
             with open_project(target, holder="test") as project:
                 assert project.documents.count() == 8
+                assert project.spans.count() == 16  # the copied chunks, whole
+                assert project.integrity_ok()
             break
         except ProjectError:
             assert time.monotonic() < deadline, "the worker still holds the project"
             time.sleep(0.1)
+    # Its scratch file too: the worker deletes it when it finds the importer gone.
+    scratch = Path(tempfile.gettempdir()).glob(f"tawsim-import-{child.pid}-*")
+    while any(scratch):
+        assert time.monotonic() < deadline, "the killed import's scratch file is still there"
+        time.sleep(0.1)
+        scratch = Path(tempfile.gettempdir()).glob(f"tawsim-import-{child.pid}-*")
 
 
 @pytest.mark.parametrize(
@@ -282,3 +292,61 @@ def test_a_worker_is_forked_only_from_a_process_of_one_thread_without_qt(
         other.join()
     monkeypatch.setitem(sys.modules, "PySide6", types.ModuleType("PySide6"))
     assert import_worker._context().get_start_method() == "spawn"
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_staged_records_are_copied_and_a_refused_one_is_rejected_alone(
+    project: Project,
+    tmp_path: Path,
+    write_jsonl: WriteJsonl,
+    monkeypatch: pytest.MonkeyPatch,
+    read_only: bool,
+) -> None:
+    """The worker stages spans in a scratch file (storage.staging) and the writer copies
+    runs of them by SQL; when SQLite refuses a row of a run, the run is taken back and its
+    records are read back from the scratch file and stored one at a time."""
+    monkeypatch.setattr(import_worker, "BATCH_RECORDS", 3)  # runs span several batches
+    # Attached read-only (where SQLite reads URIs), or read-write (where it does not).
+    monkeypatch.setattr(staging, "READ_ONLY_ATTACH", read_only and staging.READ_ONLY_ATTACH)
+    copied: list[tuple[int, int]] = []
+    copy = staging.copy_spans
+
+    def counting(*args: Any, **kwargs: Any) -> None:
+        copied.append(args[1])
+        copy(*args, **kwargs)
+
+    monkeypatch.setattr(staging, "copy_spans", counting)
+    scratch: list[Path] = []
+    create = staging.create
+    monkeypatch.setattr(staging, "create", lambda path: (scratch.append(path), create(path)))
+    records = [record(i) for i in range(8)]
+    records[5] = record(5, "قصف بوم على المرصد")
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    project.conn.execute(
+        "CREATE TEMP TRIGGER refuse_boom BEFORE INSERT ON spans WHEN NEW.document_id ="
+        " (SELECT id FROM documents WHERE text LIKE '%بوم%')"
+        " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    report = import_paths(project, [path], worker=True)
+    (message,) = report.rejected
+    assert message.startswith(f"{path}:6: cannot store") and "disk says no" in message
+    assert (report.imported, report.spans) == (7, 14)
+    # The first record goes alone (it creates the annotators); the rest are one run, which
+    # SQLite refuses: then each is read back from the scratch file. A run is (first span
+    # id, end span id, document id) for each of its records: n5 has one span, the rest two.
+    assert copied == [
+        [(3, 5, 2), (5, 7, 3), (7, 9, 4), (9, 11, 5), (11, 12, 6), (12, 14, 7), (14, 16, 8)]
+    ]
+    stored = project.conn.execute("SELECT external_id, text FROM documents ORDER BY id")
+    assert [row[0] for row in stored] == [f"n{i}" for i in range(8) if i != 5]
+    logged = project.conn.execute(
+        "SELECT document_id, after FROM changes WHERE action = 'document.import' ORDER BY seq"
+    ).fetchall()
+    assert [json.loads(after)["spans"] for _, after in logged] == [2] * 7
+    assert project.integrity_ok()
+    # Span ids made in SQL as storage.ids makes them: UUID 7 strings, in insertion order.
+    made = [row[0] for row in project.conn.execute("SELECT uuid FROM spans ORDER BY rowid")]
+    assert made == sorted(made) and len(set(made)) == 14
+    assert all(str(uuid.UUID(text)) == text and uuid.UUID(text).version == 7 for text in made)
+    (path,) = scratch
+    assert not path.parent.exists()  # the scratch file is deleted, with its folder

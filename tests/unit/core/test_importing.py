@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.core.importing import import_paths
+from app.core.importing import _canonical, import_paths
+from app.text.canonical import canonicalize
 from storage import Project
 
 WriteJsonl = Callable[[Path, Iterable[dict[str, Any]]], Path]
@@ -515,3 +518,18 @@ def test_record_failing_while_stored_leaves_no_trace(
     assert counts(project)["spans"] == 2
     assert [a.name for a in project.annotators()] == ["a"]
     assert stored_spans(project, "ok-2")[0][0] == "a"  # the cached annotator id is still valid
+
+
+# Characters canonicalization changes, and their neighbours that it keeps (U+FFFD, U+F8FF,
+# U+FE50 and U+FEFF inside a text also start with the byte EF in UTF-8).
+_NEAR_CANONICAL = "\r\n\ufeff\ufb50\ufdff\ufe70\ufefe\ufefc\ufffd\uf8ff\ufe50ابة 😀a"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_NEAR_CANONICAL) | st.characters(), max_size=40))
+def test_the_byte_shortcut_canonicalizes_as_canonicalize_does(text: str) -> None:
+    try:
+        encoded: bytes | None = text.encode("utf-8")
+    except UnicodeEncodeError:
+        encoded = None  # a lone surrogate
+    assert _canonical(text, encoded) == canonicalize(text)

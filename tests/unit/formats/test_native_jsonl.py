@@ -6,6 +6,9 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
+from app.formats import native_jsonl
 from app.formats.native_jsonl import document_record, read_jsonl, write_record
 from app.formats.records import SourceError, SourceRecord
 from storage import Document, Span
@@ -123,3 +126,70 @@ def test_damaged_utf8_line_is_rejected_and_the_other_lines_kept(tmp_path) -> Non
     items = list(read_jsonl(path))
     assert [type(i) for i in items] == [SourceRecord, SourceError, SourceRecord]
     assert items[1].location == f"{path}:2" and "invalid UTF-8" in items[1].message
+
+
+def _streamed_and_whole(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """What read_jsonl gives when it reads ``path`` in blocks of 64 bytes, and what it gives
+    when the file fits in one block (read and decided whole), as comparable strings."""
+
+    def described(items: list[SourceRecord | SourceError]) -> list[str]:
+        return [repr(item) for item in items]
+
+    whole = described(read(path))
+    monkeypatch.setattr(native_jsonl, "_BLOCK_BYTES", 64)
+    return described(read(path)), whole
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("last_newline", [True, False])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_reading_in_blocks_gives_what_reading_whole_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str, last_newline: bool, bom: bytes
+) -> None:
+    long_text = "قصف مدفعي على ريف حلب الشمالي " * 20  # one line over several blocks
+    lines = [
+        json.dumps({"id": "a", "text": "غزة", "spans": []}, ensure_ascii=False),
+        "",
+        "{not json",
+        json.dumps({"id": "b", "text": long_text}, ensure_ascii=False),
+        "   ",
+        json.dumps({"text": "بلا معرف 😀"}, ensure_ascii=False),
+        json.dumps({"id": "c", "text": "x\u2028y"}, ensure_ascii=False),
+    ]
+    path = tmp_path / "blocks.jsonl"
+    path.write_bytes(bom + ending.join(lines).encode() + (ending.encode() if last_newline else b""))
+    streamed, whole = _streamed_and_whole(path, monkeypatch)
+    assert streamed == whole  # records, messages, line numbers and sizes alike
+    assert [item.split("(", 1)[0] for item in whole] == ["SourceRecord", "SourceError"] + [
+        "SourceRecord"
+    ] * 3
+
+
+def test_damage_after_the_first_block_rejects_only_the_damaged_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = [
+        json.dumps({"id": f"d{n}", "text": f"خبر رقم {n} عن حلب"}, ensure_ascii=False)
+        for n in range(12)
+    ]
+    data = "\n".join(good).encode().replace(b'"d9", "text": "', b'"d9", "text": "\xd8')
+    path = tmp_path / "late-damage.jsonl"
+    path.write_bytes(data + b"\n")
+    streamed, whole = _streamed_and_whole(path, monkeypatch)
+    assert streamed == whole  # damaged UTF-8 either way: line 10 alone is named
+    errors = [item for item in read(path) if isinstance(item, SourceError)]
+    assert [error.location for error in errors] == [f"{path}:10"]
+    assert "invalid UTF-8" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\n\n", "\ufeff".encode("utf-16") + '{"text": "x"}\n'.encode("utf-16-le")],
+)
+def test_files_read_whole_are_read_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    path = tmp_path / "other.jsonl"
+    path.write_bytes(data)
+    streamed, whole = _streamed_and_whole(path, monkeypatch)
+    assert streamed == whole
