@@ -37,6 +37,18 @@ from storage.documents import ListQuery
 PAGE_SIZE = 200
 PAGES_KEPT = 64
 DocumentIdRole = Qt.ItemDataRole.UserRole + 1
+# The roles data() answers, as ints (an enum member per comparison costs a lookup each).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ALIGNMENT, int(DocumentIdRole)})
+# Arabic titles read from the right; counts are centred.
+_ALIGN_BY_COLUMN = (
+    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    None,
+    int(Qt.AlignmentFlag.AlignCenter),
+)
 
 STATUS_COLOR = {"done": "#2e7d32", "skipped": "#9e9e9e", "in_progress": "#ef6c00"}
 COLUMNS = ("Title", "Status", "Spans")  # in English; headerData translates them
@@ -89,29 +101,31 @@ class DocumentListModel(QAbstractTableModel):
         return page[offset] if offset < len(page) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Qt asks every visible cell for about ten roles at each paint; most have no answer,
+        # so the role is looked at first, by plain int, before the row is.
+        if role not in _ANSWERED:
+            return None
         doc = self.row_at(index.row())
         if doc is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column == 0:
                 return doc.title or doc.external_id
             if column == 1:
                 return status_name(doc.status)
             return doc.span_count
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+        if role == _ALIGNMENT:
+            return _ALIGN_BY_COLUMN[column]
+        if role == _FOREGROUND:
+            color = STATUS_COLOR.get(doc.status) if column == 1 else None
+            return None if color is None else QColor(color)
+        if role == _TOOLTIP:
+            if column != 0:
+                return None
             text = self.tr("{id} · {n} characters").format(id=doc.external_id, n=doc.length)
             return tooltip(text)  # ids are data
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and doc.status in STATUS_COLOR:
-            return QColor(STATUS_COLOR[doc.status])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column == 0:  # Arabic titles read from the right
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column == 2:
-                return int(Qt.AlignmentFlag.AlignCenter)
-        if role == DocumentIdRole:
-            return doc.id
-        return None
+        return doc.id  # DocumentIdRole
 
     def refresh_document(self, document_id: int) -> None:
         """Re-read one document's row (status or span count changed)."""

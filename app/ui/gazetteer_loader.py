@@ -4,8 +4,10 @@ Building it is one grouped query over every ACTOR/LOCATION span: 0.5–1 s on a 
 million spans, nearly all of it inside SQLite, which lets go of Python's interpreter lock
 while it works. So the query runs on a second, read-only connection (WAL: it neither waits
 for the annotator's writes nor holds them up) in a plain thread, and the window keeps
-painting and answering keys meanwhile. Names tagged while it runs are not in the snapshot
-the query reads; the overlay adds them when the gazetteer arrives.
+painting and answering keys meanwhile. The names are then parsed on the thread with a
+pause every few dozen, so the window's thread never waits long for the interpreter lock.
+Names tagged while it runs are not in the snapshot the query reads; the overlay adds them
+when the gazetteer arrives.
 """
 
 from __future__ import annotations
@@ -14,14 +16,19 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app.assist.gazetteer import Gazetteer
+from app.assist.gazetteer import Gazetteer, name_counts
 from storage import ProjectError, open_project
 
 log = logging.getLogger(__name__)
+
+
+class _Cancelled(Exception):
+    pass
 
 
 class GazetteerLoader(QObject):
@@ -80,7 +87,7 @@ class GazetteerLoader(QObject):
                 if cancelled.is_set():
                     return
                 self._connection = project.conn
-            gazetteer = Gazetteer.from_project(project)
+            counts = name_counts(project)
         except sqlite3.Error as error:  # interrupted, or the file went away meanwhile
             if not cancelled.is_set():
                 log.warning("gazetteer not built: %s", error)
@@ -89,6 +96,16 @@ class GazetteerLoader(QObject):
             with self._lock:
                 self._connection = None
             project.close()
+
+        def pause() -> None:
+            if cancelled.is_set():
+                raise _Cancelled
+            time.sleep(0)  # hands the interpreter lock to the window's thread if it waits
+
+        try:
+            gazetteer = Gazetteer.from_counts(counts, pause)
+        except _Cancelled:
+            return
         if not cancelled.is_set():
             # RuntimeError: the window (and this object) were closed meanwhile.
             with contextlib.suppress(RuntimeError):

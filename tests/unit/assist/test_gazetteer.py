@@ -12,6 +12,7 @@ from app.assist.gazetteer import (
     Gazetteer,
     build_gazetteer,
     find_names,
+    name_counts,
     prepare,
 )
 from app.core.labels import default_labels
@@ -100,6 +101,20 @@ def test_from_project_streams_every_layer_or_the_given_ones(tmp_path: Path) -> N
         }
         assert Gazetteer.from_project(project, ["sami"]).names() == {"الجيش": "ACTOR"}
         assert len(Gazetteer.from_project(project, [])) == 0
+        # The one-row JSON answer is the grouped rows themselves, quotes and all.
+        odd = 'قال "أبو محمد" \\ النهاية'
+        with project.transaction():
+            other = project.documents.add(
+                NewDocument("d2", odd, "y" * 64, published="2023-11-08"), imported_at=now()
+            )
+        project.spans.create(
+            Span(new_ids(1)[0], other, "mona", 0, len(odd), "ACTOR", odd), by="mona"
+        )
+        plain = project.conn.execute(
+            "SELECT text, label, count(*) FROM spans WHERE label IN ('ACTOR', 'LOCATION')"
+            " GROUP BY text, label"
+        ).fetchall()
+        assert name_counts(project) == plain and len(plain) == 3
 
 
 def test_200000_characters_with_5000_names() -> None:
