@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.core.import_worker import _context, _drop_inherited
+from app.core.child_processes import drop_inherited, start_context
 from app.formats.atomic import TEMP_SUFFIX, atomic_binary_writer
 from app.formats.base import Omissions
 from storage import Project, ProjectError, open_project
@@ -212,7 +212,7 @@ def _run(
     it is done with one; report progress as they go. The results, in range order."""
     from app.core.exporting import ExportCancelled
 
-    context = _context()
+    context = start_context()
     forked = context.get_start_method() == "fork"
     processes: list[Any] = []
     connections: list[Connection] = []
@@ -287,7 +287,7 @@ def _work(connection: Connection, forked: bool, path: Path, job: SplitJob, total
     """The worker: write each range it is given into its part files; report as it goes.
     Any failure to talk to the parent means the parent is gone: it ends."""
     if forked:
-        _drop_inherited(keep=connection.fileno())  # above all the project's lock file
+        drop_inherited(keep=connection.fileno())  # above all the project's lock file
     try:
         with open_project(path, read_only=True) as project:
             while (task := connection.recv()) is not None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import queue
@@ -33,6 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.child_processes import drop_inherited, start_context
 from storage import ProjectError
 
 if TYPE_CHECKING:
@@ -49,15 +49,6 @@ QUEUED_BATCHES = 32
 _BATCH, _END, _ERROR = "batch", "end", "error"
 
 
-def _context() -> Any:
-    """'fork' where there is one (starting is instant) and this process is one thread
-    (the command line), else 'spawn'. A fork copies only the forking thread: a lock another
-    thread held (Qt's, the GUI's worker threads) would stay locked in the copy forever."""
-    methods = multiprocessing.get_all_start_methods()
-    alone = threading.active_count() == 1 and "PySide6" not in sys.modules
-    return multiprocessing.get_context("fork" if "fork" in methods and alone else "spawn")
-
-
 @contextlib.contextmanager
 def checked_elsewhere(
     files: Sequence[SourceFile],
@@ -69,7 +60,7 @@ def checked_elsewhere(
     ``staging`` (a scratch file of storage.staging) the worker stages each record's rows
     there and sends a stub in its place. The worker is stopped on the way out, whether or
     not every record was taken."""
-    context = _context()
+    context = start_context()
     receiver, sender = context.Pipe(duplex=False)
     _widen(sender)
     forked = context.get_start_method() == "fork"
@@ -122,7 +113,7 @@ def _work(
     """The worker: read, check, stage, send; the last message says how it ended."""
     receiver.close()  # a copy of the importer's end: keeping it would hide its death
     if forked:
-        _drop_inherited(keep=sender.fileno())
+        drop_inherited(keep=sender.fileno())
     from app.core.importing import _RARE_COLLECTIONS, PlanStager, read_records
     from storage.staging import Stager
     from storage.staging import remove as remove_scratch
@@ -222,21 +213,3 @@ def _widen(pipe: Connection) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, BATCH_BYTES // 2)
     except (ImportError, AttributeError, OSError):
         pass  # not Linux, or a lower limit: smaller writes, the same result
-
-
-def _drop_inherited(keep: int) -> None:
-    """Let go of the files a forked worker inherited beyond stdio and its pipe: the project
-    file and its lock file above all. The lock is an flock, shared with the copy: were the
-    importer killed, the worker would hold the lock until it noticed. Each descriptor is
-    pointed at /dev/null rather than closed, so that its number is not reused while some
-    object inherited from the importer still thinks it owns it."""
-    try:
-        open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # no /proc: try the usual range
-        open_fds = list(range(3, 1024))
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in open_fds:
-        if fd > 2 and fd not in (keep, null):
-            with contextlib.suppress(OSError):  # closed since (the listing's own one)
-                os.dup2(null, fd)
-    os.close(null)

@@ -16,6 +16,7 @@ from app.assist.gazetteer import Gazetteer
 from app.ui import gazetteer_loader
 from app.ui.gazetteer_loader import GazetteerLoader
 from app.ui.main_window import MainWindow
+from app.ui.suggestions import SuggestionOverlay
 from storage import open_project
 from tests.gui.test_suggestions_view import FIRST, SECOND, open_window, path  # noqa: F401
 
@@ -36,6 +37,14 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
     monkeypatch.setattr(gazetteer_loader, "name_counts", held)
     return opened
+
+
+def waiting_window(project_path: Path, qtbot) -> tuple[MainWindow, SuggestionOverlay]:  # type: ignore[no-untyped-def]
+    """A window on the first article whose gazetteer is being built (held by the gate)."""
+    window = open_window(project_path, qtbot, settle=False)
+    overlay = window.suggestions
+    qtbot.waitUntil(lambda: bool(overlay._gazetteer_request), timeout=20_000)
+    return window, overlay
 
 
 def test_the_loader_builds_what_the_project_holds(path: Path, qtbot) -> None:  # noqa: F811
@@ -69,11 +78,8 @@ def test_the_window_paints_before_the_gazetteer_arrives_and_keeps_names_tagged_m
     qtbot,
     gate: threading.Event,
 ) -> None:
-    window = open_window(path, qtbot, settle=False)
-    overlay = window.suggestions
-    qtbot.waitUntil(lambda: bool(overlay._gazetteer_request), timeout=20_000)
+    window, overlay = waiting_window(path, qtbot)
     assert overlay.busy and overlay.gazetteer is None
-    assert window.session is not None and window.session.document is not None
     # Tag a new name while the query is held: it is not in the snapshot being read.
     start = FIRST.index("المرصد")
     window.article_view.select_code_points(start, start + len("المرصد"))
@@ -96,9 +102,7 @@ def test_closing_the_window_while_it_loads_stops_the_thread(
     qtbot,
     gate: threading.Event,
 ) -> None:
-    window = open_window(path, qtbot, settle=False)
-    overlay = window.suggestions
-    qtbot.waitUntil(lambda: bool(overlay._gazetteer_request), timeout=20_000)
+    window, overlay = waiting_window(path, qtbot)
     loader = overlay._loader
     assert loader.running
     gate.set()

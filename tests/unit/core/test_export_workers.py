@@ -101,7 +101,9 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export_workers, "THRESHOLD", 50)
     monkeypatch.setattr(export_workers, "REPORT_EVERY", 1)
     monkeypatch.setenv(export_workers.WORKERS_VARIABLE, "3")
-    monkeypatch.setattr(export_workers, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(
+        export_workers, "start_context", lambda: multiprocessing.get_context("fork")
+    )
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -232,7 +234,7 @@ def test_workers_spawned_from_the_gui_write_the_same(
     monkeypatch.setattr(export_workers, "THRESHOLD", 50)
     monkeypatch.setenv(export_workers.WORKERS_VARIABLE, "1")
     assert "PySide6" in sys.modules
-    assert export_workers._context().get_start_method() == "spawn"
+    assert export_workers.start_context().get_start_method() == "spawn"
     serial, _, _ = run(big, tmp_path / "serial" / "layers", "1", "bioes", options=TAB)
     spawned, _, calls = run(big, tmp_path / "spawned" / "layers", "2", "bioes", options=TAB)
     assert spawned == serial

@@ -178,7 +178,7 @@ def test_a_worker_that_fails_is_a_clear_error_and_keeps_finished_chunks(
     monkeypatch.setattr(RecordChecker, "entry", failing)  # a fault in the worker only
     # The fault is patched into this process: only a forked worker inherits it (with Qt
     # loaded by other tests the importer would otherwise spawn a fresh interpreter).
-    monkeypatch.setattr(import_worker, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(import_worker, "start_context", lambda: multiprocessing.get_context("fork"))
     with pytest.raises(ProjectError, match=r"reader process failed(.|\n)*reader bug at n9"):
         import_paths(project, [source], worker=True)
     assert project.documents.count() == 8  # two whole chunks; the third is not stored
@@ -281,17 +281,17 @@ def test_a_worker_is_forked_only_from_a_process_of_one_thread_without_qt(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delitem(sys.modules, "PySide6", raising=False)
-    assert import_worker._context().get_start_method() == "fork"
+    assert import_worker.start_context().get_start_method() == "fork"
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert import_worker._context().get_start_method() == "spawn"
+        assert import_worker.start_context().get_start_method() == "spawn"
     finally:
         release.set()
         other.join()
     monkeypatch.setitem(sys.modules, "PySide6", types.ModuleType("PySide6"))
-    assert import_worker._context().get_start_method() == "spawn"
+    assert import_worker.start_context().get_start_method() == "spawn"
 
 
 @pytest.mark.parametrize("read_only", [True, False])
