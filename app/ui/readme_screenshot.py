@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -42,6 +43,11 @@ def main(out: str, language: str = "en") -> None:
         view.select_code_points(start, start + len(phrase))
         QTest.keyClick(view, getattr(Qt.Key, f"Key_{key}"))
     window.session.select_span(window.session.spans[2].uuid)
+    # Suggestions come after the article is painted, their gazetteer from a thread.
+    deadline = time.monotonic() + 30
+    while window.suggestions.busy and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
     QApplication.processEvents()
     window.grab().save(out)
     print(f"wrote {out}")
