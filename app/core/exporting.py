@@ -25,7 +25,7 @@ from app.formats.base import ExportItem, ExportOptions, Format, Omissions
 from app.formats.conll import LAYERED_WRITERS, SCHEMES, LayeredItem, write_layers
 from app.formats.native_jsonl import write_jsonl_lines
 from app.formats.registry import FORMATS, LAYER_MANIFEST
-from storage import Annotator, Project, ProjectError, Span
+from storage import Annotator, Document, Project, ProjectError, Span
 from storage.export_reads import spans_for_export
 
 # progress(done, total) -> False to cancel
@@ -237,15 +237,8 @@ def _items(
     layer_ids = {a.id for a in layers}
     names = {a.id: a.name for a in layers}
     done = _done_layers(project, layer_ids) if only_done else None
-    spans = spans_for_export(project, layers, id_range)
-    pending = next(spans, None)
-    documents = project.documents.iterate(id_range=id_range)
-    for position, document in enumerate(documents, start=1):
-        mine: list[Span] = []
-        while pending is not None and pending[0] <= document.id:
-            if pending[0] == document.id:
-                mine = pending[1]
-            pending = next(spans, None)
+    joined = _documents_with_spans(project, layers, id_range)
+    for position, (document, mine) in enumerate(joined, start=1):
         if done is not None:
             finished = done.get(document.id, set())
             if not finished:
@@ -258,6 +251,22 @@ def _items(
         yield ExportItem(document, mine)
         if progress is not None and not progress(position, total):
             raise ExportCancelled
+
+
+def _documents_with_spans(
+    project: Project, layers: list[Annotator], id_range: tuple[int, int] | None
+) -> Iterator[tuple[Document, list[Span]]]:
+    """Each document in id order (of ``id_range``, or all) with its spans of ``layers``,
+    unsorted: the documents and the spans are two streaming queries, joined here."""
+    spans = spans_for_export(project, layers, id_range)
+    pending = next(spans, None)
+    for document in project.documents.iterate(id_range=id_range):
+        mine: list[Span] = []
+        while pending is not None and pending[0] <= document.id:
+            if pending[0] == document.id:
+                mine = pending[1]
+            pending = next(spans, None)
+        yield document, mine
 
 
 def _layered_items(
@@ -273,15 +282,8 @@ def _layered_items(
     layer in ``layers`` (None for a layer that leaves it out: not done), as :func:`_items`
     gives them one layer at a time."""
     done = _done_layers(project, {a.id for a in layers}) if only_done else None
-    spans = spans_for_export(project, layers, id_range)
-    pending = next(spans, None)
-    documents = project.documents.iterate(id_range=id_range)
-    for position, document in enumerate(documents, start=1):
-        mine: list[Span] = []
-        while pending is not None and pending[0] <= document.id:
-            if pending[0] == document.id:
-                mine = pending[1]
-            pending = next(spans, None)
+    joined = _documents_with_spans(project, layers, id_range)
+    for position, (document, mine) in enumerate(joined, start=1):
         # Sorted together then split: each layer's spans in the order _items gives them.
         mine.sort(key=_BY_POSITION)
         finished = done.get(document.id, set()) if done is not None else None
