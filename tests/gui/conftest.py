@@ -58,13 +58,9 @@ def project_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(project_path: Path, qtbot):  # type: ignore[no-untyped-def]
-    from app.ui import create_window
+    from tests.gui.helpers import shown_window
 
-    win = create_window(project_path, "alice")
-    qtbot.addWidget(win)
-    win.resize(1200, 700)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(project_path, qtbot)
     yield win
     win.close()
 

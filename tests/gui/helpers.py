@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
@@ -82,3 +85,32 @@ def painted_ranges(view: ArticleView) -> list[tuple[int, int, str]]:
 
 def painted_format_at(view: ArticleView, u16: int) -> QTextCharFormat | None:
     return next((f for s, e, f in painted_formats(view) if s <= u16 < e), None)
+
+
+def project_with_articles(path: Path, articles: list[tuple[str, str]]) -> Path:
+    """A project at ``path`` holding ``(id, text)`` articles (titled by their id), imported
+    through the real importer from a JSONL file beside it."""
+    from app.core.importing import import_paths
+    from app.core.setup import init_project
+
+    source = path.with_name(f"{path.stem}-articles.jsonl")
+    records = [{"id": doc_id, "text": text, "meta": {"title": doc_id}} for doc_id, text in articles]
+    source.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    with init_project(path) as project:
+        report = import_paths(project, [source])
+    assert report.imported == len(articles)
+    return path
+
+
+def shown_window(path: Path, qtbot: Any) -> Any:
+    """The main window on ``path`` for alice, shown and exposed (qtbot closes it)."""
+    from app.ui import create_window
+
+    window = create_window(path, "alice")
+    qtbot.addWidget(window)
+    window.resize(1200, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -4,7 +4,6 @@ same ones back, tagged places are left alone, and read-only mode refuses it."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from app.core.annotate_all import plan_annotate_all
 from app.ui.annotate_all_dialog import AnnotateAllDialog
 from storage import open_project
+from tests.gui.helpers import project_with_articles, shown_window
 
 SIEGE = "😢 قصف على دَير الزور. وبدير الزور قتلى، ودير الزور تحت الحصار. مدير الزور ليس هنا."
 EXODUS = "📍 نزوح من دير الزور إلى الرقة، ولدير الزور حكاية."
@@ -29,31 +29,13 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
-    from app.core.importing import import_paths
-    from app.core.setup import init_project
-
-    source = tmp_path / "articles.jsonl"
     articles = [("siege", SIEGE), ("quiet", QUIET), ("exodus", EXODUS)]
-    lines = [
-        json.dumps({"id": doc_id, "text": text, "meta": {"title": doc_id}}, ensure_ascii=False)
-        for doc_id, text in articles
-    ]
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = tmp_path / "annotate.tawsim"
-    with init_project(path) as project:
-        import_paths(project, [source])
-    return path
+    return project_with_articles(tmp_path / "annotate.tawsim", articles)
 
 
 @pytest.fixture
 def window(path: Path, qtbot):  # type: ignore[no-untyped-def]
-    from app.ui import create_window
-
-    win = create_window(path, "alice")
-    qtbot.addWidget(win)
-    win.resize(1200, 700)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(path, qtbot)
     yield win
     win.close()
 

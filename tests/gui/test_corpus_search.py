@@ -4,7 +4,6 @@ the find bar on its first hit."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from app.core.search import find_in_text, search_corpus
 from app.ui.corpus_search import CorpusSearch, DocumentIdRole, open_corpus_search
 from storage import open_project
+from tests.gui.helpers import project_with_articles, shown_window
 
 SIEGE = "😢 قصف على دَير الزور. وبدير الزور قتلى، ودير الزور تحت الحصار. مدير الزور ليس هنا."
 EXODUS = "📍 نزوح من دير الزور إلى الرقة، ولدير الزور حكاية."
@@ -23,30 +23,11 @@ QUERY = "دير الزور"
 
 
 def _project(tmp_path: Path, articles: list[tuple[str, str]]) -> Path:
-    from app.core.importing import import_paths
-    from app.core.setup import init_project
-
-    source = tmp_path / "articles.jsonl"
-    lines = [
-        json.dumps({"id": doc_id, "text": text, "meta": {"title": doc_id}}, ensure_ascii=False)
-        for doc_id, text in articles
-    ]
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = tmp_path / "corpus.tawsim"
-    with init_project(path) as project:
-        import_paths(project, [source])
-    return path
+    return project_with_articles(tmp_path / "corpus.tawsim", articles)
 
 
 def _window(path: Path, qtbot):  # type: ignore[no-untyped-def]
-    from app.ui import create_window
-
-    window = create_window(path, "alice")
-    qtbot.addWidget(window)
-    window.resize(1200, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(path, qtbot)
 
 
 def _rows(dialog: CorpusSearch) -> list[tuple[int, str, str, int]]:

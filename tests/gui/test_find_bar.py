@@ -3,7 +3,6 @@ emoji, next/previous with wrap-around, hits painted on screen only, Esc closes."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core.search import find_in_text
 from app.ui.find_bar import CURRENT_HIT_COLOR, DEBOUNCE_MS, HIT_COLOR
+from tests.gui.helpers import project_with_articles, shown_window
 
 # Emoji (two UTF-16 units each) before every hit; 'وبدير' and 'ودير' carry proclitics,
 # 'دَير' a fatha, and 'مدير الزور' is no hit at all.
@@ -24,30 +24,11 @@ QUERY = "دير الزور"
 
 
 def _project(tmp_path: Path, articles: list[tuple[str, str]]) -> Path:
-    from app.core.importing import import_paths
-    from app.core.setup import init_project
-
-    source = tmp_path / "articles.jsonl"
-    lines = [
-        json.dumps({"id": doc_id, "text": text, "meta": {"title": doc_id}}, ensure_ascii=False)
-        for doc_id, text in articles
-    ]
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = tmp_path / "find.tawsim"
-    with init_project(path) as project:
-        import_paths(project, [source])
-    return path
+    return project_with_articles(tmp_path / "find.tawsim", articles)
 
 
 def _window(path: Path, qtbot):  # type: ignore[no-untyped-def]
-    from app.ui import create_window
-
-    window = create_window(path, "alice")
-    qtbot.addWidget(window)
-    window.resize(1200, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(path, qtbot)
 
 
 @pytest.fixture
