@@ -86,6 +86,23 @@ def span_payload(span: Span) -> dict[str, Any]:
     return asdict(span)
 
 
+def span_row(span: Span, annotator_id: int) -> tuple[object, ...]:
+    """``span`` as a row :meth:`SpanStore.add_rows` takes (SPAN_COLUMNS order), stored in
+    the layer of ``annotator_id``."""
+    return (
+        span.uuid,
+        span.document_id,
+        annotator_id,
+        span.start,
+        span.end,
+        span.label,
+        span.text,
+        encode_attrs(span.attrs),
+        span.created_at,
+        span.updated_at,
+    )
+
+
 class SpanStore:
     def __init__(self, project: Project) -> None:
         self._project = project

@@ -56,7 +56,7 @@ from app.agreement.alignment import (
 from storage import Annotator, Project, ProjectError, Span
 from storage.clock import now
 from storage.ids import new_id, new_ids
-from storage.spans import encode_attrs
+from storage.spans import span_row
 
 DEFAULT_GOLD = "gold"
 ADJUDICATION_STATUSES = ("new", "in_progress", "done")
@@ -292,26 +292,10 @@ def _auto_gold_chunk(
         spans.append(
             Span(uuid, document_id, layer.name, start, end, label, covered, attrs, stamp, stamp)
         )
-    project.spans.add_rows(_row(span, layer.id) for span in spans)
+    project.spans.add_rows(span_row(span, layer.id) for span in spans)
     project.log_changes(
         (layer.name, "span.create", span.document_id, span.uuid, None, _payload(span))
         for span in spans
-    )
-
-
-def _row(span: Span, annotator_id: int) -> tuple[object, ...]:
-    """A gold span as :meth:`storage.spans.SpanStore.add_rows` takes it."""
-    return (
-        span.uuid,
-        span.document_id,
-        annotator_id,
-        span.start,
-        span.end,
-        span.label,
-        span.text,
-        encode_attrs(span.attrs),
-        span.created_at,
-        span.updated_at,
     )
 
 

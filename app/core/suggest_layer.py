@@ -26,7 +26,7 @@ from storage.errors import ProjectError
 from storage.ids import new_ids
 from storage.project import ChangeEntry
 from storage.records import Annotator, Span
-from storage.spans import encode_attrs, span_payload
+from storage.spans import span_payload, span_row
 
 if TYPE_CHECKING:
     from storage import Project
@@ -108,7 +108,7 @@ def write_suggestion_layer(
                         created_at=stamp,
                         updated_at=stamp,
                     )
-                    rows.append(_row(span, target.id))
+                    rows.append(span_row(span, target.id))
                     entries.append(_entry(author, "span.create", span, after=True))
                     report.by_source[suggestion.source] += 1
                     report.by_label[suggestion.label] += 1
@@ -159,21 +159,6 @@ def _delete_layer(
         (annotator_id, *document_ids),
     )
     return len(rows)
-
-
-def _row(span: Span, annotator_id: int) -> tuple[object, ...]:
-    return (
-        span.uuid,
-        span.document_id,
-        annotator_id,
-        span.start,
-        span.end,
-        span.label,
-        span.text,
-        encode_attrs(span.attrs),
-        span.created_at,
-        span.updated_at,
-    )
 
 
 def _entry(by: str, action: str, span: Span, *, after: bool) -> ChangeEntry:
