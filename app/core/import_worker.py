@@ -143,7 +143,6 @@ def _work(
 
     planner = None if staging is None else PlanStager()
     stager = None if staging is None else Stager(staging)
-    checker.hash_later = stager is not None  # the writer hashes the bytes it is sent
 
     def post_batch(batch: list[Checked]) -> None:
         if planner is None or stager is None:

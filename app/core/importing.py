@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from json.encoder import encode_basestring
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -123,10 +124,12 @@ class _Message:
 # or the error encoding them raised (raised again when the span is stored).
 CheckedSpan = tuple[str, int, int, str, str, "str | Exception", str]
 SpanKey = tuple[str, int, int, str]
-_DOCUMENT_FIELDS = tuple(f.name for f in fields(NewDocument))
+# A NewDocument's fields as a tuple, in order (one C call: a worker pickles 100,000).
+_document_fields = attrgetter(*(f.name for f in fields(NewDocument)))
 
 
-@dataclass(frozen=True)
+# Not frozen, like the records it holds: made three times per imported document.
+@dataclass
 class _Plan:
     """A validated record, ready to write: plain data, so a worker process can send it."""
 
@@ -146,7 +149,7 @@ class _Plan:
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as tuples (a worker sends a million spans): a third of the default cost.
         # A staged record sends its text as bytes (copied, not encoded and decoded).
-        document = tuple(getattr(self.document, name) for name in _DOCUMENT_FIELDS)
+        document = _document_fields(self.document)
         encoded = None
         if self.staged is not None:
             document, encoded = (document[0], "", *document[2:]), self.encoded
@@ -201,9 +204,6 @@ def _unpickle_plan(
     staged: tuple[int, int, int, int] | None,
     encoded: bytes | None,
 ) -> _Plan:
-    if encoded is not None and not document[2]:
-        # Hashed here, by the writer, for a worker that left it (RecordChecker.hash_later).
-        document = (*document[:2], hashlib.sha256(encoded).hexdigest(), *document[3:])
     return _Plan(
         location, NewDocument(*document), notes, checked, uses, unstorable, staged, encoded
     )
@@ -417,9 +417,6 @@ class RecordChecker:
     annotator: str | None
     create_labels: bool = False
     suggestions: bool = False
-    # Leave the digest of a text that encodes to its writer ("" until then): a worker that
-    # stages records sends their bytes, and the writer has the time to spare (PlanStager).
-    hash_later: bool = False
     _names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def entry(self, item: SourceRecord | SourceError | SourceNote) -> _Entry:
@@ -450,9 +447,7 @@ class RecordChecker:
             raise RecordRejected(f"the text is {too_large(len(encoded))}")
         canonical = _canonical(text, encoded)
         checked, unstorable = self._spans(record, canonical)
-        if self.hash_later:
-            digest = ""
-        elif canonical.text is text and encoded is not None:  # unchanged: hash what we have
+        if canonical.text is text and encoded is not None:  # unchanged: hash what we have
             digest = hashlib.sha256(encoded).hexdigest()
         else:
             digest = sha256(canonical.text)
@@ -788,6 +783,8 @@ class Importer:
         staging.copy_spans(project.conn, runs, uuids, stamp=stamp)
         by = self.annotator or "import"
         added = [end - first for _, first, end, _ in staged]
+        if staging.log_copied_documents(project.conn, by=by, stamp=now()):
+            return added
         project.log_changes(
             (by, "document.import", document_id, None, None, entry)
             for document_id, entry in zip(
@@ -946,9 +943,6 @@ class PlanStager:
         spans: list[CheckedSpan] = []
         out: list[Checked] = []
         for entry, size in batch:
-            if isinstance(entry, _Plan) and not entry.document.sha256 and entry.unstorable:
-                document = replace(entry.document, sha256=sha256(entry.document.text))
-                entry = replace(entry, document=document)  # sent whole: hashed here
             if isinstance(entry, _Plan) and not entry.unstorable:
                 text = entry.document.text
                 encoded = entry.encoded or text.encode("utf-8")  # checked: no surrogates

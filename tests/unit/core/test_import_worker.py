@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,8 @@ import threading
 import time
 import types
 import uuid
+from contextlib import closing
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +64,8 @@ def hostile_records() -> list[Any]:
     records.append(suggested)
     records.append("[1, 2]")  # a line that is not an object
     records.append(record(24, "ﻻ بد من الرقة"))  # presentation forms: repaired, a note
+    # Ids the change log must quote: a quote, a backslash, controls, Arabic, an emoji.
+    records.append(record(25, rid='"quoted" \\ tab\t nl\n \x01 \x7f الرقة 😀'))
     return records
 
 
@@ -350,3 +355,54 @@ def test_staged_records_are_copied_and_a_refused_one_is_rejected_alone(
     assert all(str(uuid.UUID(text)) == text and uuid.UUID(text).version == 7 for text in made)
     (path,) = scratch
     assert not path.parent.exists()  # the scratch file is deleted, with its folder
+
+
+def test_documents_without_spans_keep_a_chunk_on_the_bulk_path(
+    project: Project, tmp_path: Path, write_jsonl: WriteJsonl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document without spans has an empty run of staged spans: it must not make SQLite
+    refuse the copy (two empty runs once shared a key), which put every record of the
+    chunk through the one-at-a-time path: all of a corpus imported without annotations."""
+    alone: list[str] = []
+    one = importing.Importer._import_one
+
+    def counting(self: importing.Importer, plan: Any) -> None:
+        alone.append(plan.external_id)
+        one(self, plan)
+
+    monkeypatch.setattr(importing.Importer, "_import_one", counting)
+    records = [record(i, None if i % 3 == 0 else f"خبر بلا وسوم {i}") for i in range(12)]
+    report = import_paths(project, [write_jsonl(tmp_path / "in.jsonl", records)], worker=True)
+    assert (report.imported, report.spans, report.rejected) == (12, 8, [])
+    assert alone == ["n0"]  # it creates the annotators; the rest go in one run
+    logged = project.conn.execute(
+        "SELECT after FROM changes WHERE action = 'document.import' ORDER BY seq"
+    ).fetchall()
+    assert [json.loads(after)["spans"] for (after,) in logged] == [
+        2 if i % 3 == 0 else 0 for i in range(12)
+    ]
+
+
+def test_sqlite_quotes_json_strings_as_python_does_where_the_probe_says_so() -> None:
+    """The change log's entries of a staged import are made by SQLite's json_quote when
+    a probe finds it writes strings as json.dumps does: then it does for every character."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    with closing(sqlite3.connect(":memory:")) as conn:
+        try:
+            quoted = conn.execute("SELECT json_quote(?)", (every,)).fetchone()[0]
+        except sqlite3.Error:
+            quoted = None
+    assert staging.quotes_like_python() == (quoted == encode_basestring(every))
+
+
+def test_the_change_log_is_the_same_where_sqlite_quotes_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", hostile_records())
+    logs = []
+    for quotes in (True, False):
+        monkeypatch.setattr(staging, "quotes_like_python", lambda quotes=quotes: quotes)
+        with open_project(tmp_path / f"{quotes}.tawsim", create=True, labels=default_labels()) as p:
+            import_paths(p, [source], worker=True)
+            logs.append(dump(p)["changes"])
+    assert logs[0] == logs[1] and len(logs[0]) > 10
