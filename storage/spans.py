@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, replace
@@ -59,6 +60,7 @@ def encode_attrs(attrs: dict[str, Any]) -> str:
     return _ATTRS.encode(attrs) if attrs else "{}"
 
 
+@functools.cache  # made once: an import asks for it once a record
 def bulk_attrs_encoder() -> Callable[[dict[str, Any]], str]:
     """:func:`encode_attrs` for a bulk import, without the per-call set-up of
     ``JSONEncoder.encode`` (half its time on a small dict): the same C encoder, made once.

@@ -417,7 +417,6 @@ class RecordChecker:
     annotator: str | None
     create_labels: bool = False
     suggestions: bool = False
-    _names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def entry(self, item: SourceRecord | SourceError | SourceNote) -> _Entry:
         """A record checked, or the message that names what is wrong with it."""
@@ -478,8 +477,6 @@ class RecordChecker:
         checked: list[CheckedSpan] = []
         seen: set[SpanKey] = set()
         encode = bulk_attrs_encoder()
-        # One string object per name: a worker's pickle then sends each name once a batch.
-        same_name = self._names.setdefault
         unstorable = False
         raw: Any = None
         try:
@@ -525,7 +522,7 @@ class RecordChecker:
                     raise RecordRejected(
                         f"span {index + 1}: no annotator (give one with --annotator)"
                     )
-                attrs = get("attrs", {})
+                attrs = get("attrs", _NO_ATTRS)  # not a new {} per span
                 if not isinstance(attrs, dict):
                     raise RecordRejected(f"span {index + 1}: attrs must be an object")
                 if mapping is not None:
@@ -539,7 +536,6 @@ class RecordChecker:
                         stored = encode(attrs)
                     except Exception as error:  # raised again when the span is stored
                         stored, unstorable = error, True
-                annotator, label = same_name(annotator, annotator), same_name(label, label)
                 key = (annotator, start, end, label)
                 if key not in seen:
                     seen.add(key)
@@ -573,6 +569,8 @@ def _new_document(record: SourceRecord, canonical: Canonical, digest: str) -> Ne
         "; ".join(canonical.notes),
     )
 
+
+_NO_ATTRS: dict[str, Any] = {}  # read only
 
 # A record checked (or the message naming what is wrong with it), and the input bytes it took.
 Checked = tuple[_Entry, int]

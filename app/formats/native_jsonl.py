@@ -11,7 +11,6 @@ Offsets are Python code points over ``text``, end exclusive.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Generator, Iterable, Iterator
 from operator import attrgetter
@@ -91,13 +90,17 @@ def _utf8_head(head: bytes) -> tuple[str, str] | None:
 def _read_block_lines(
     path: Path, number: int, text: str, block: bytes, used: str
 ) -> Generator[SourceRecord | SourceError, None, int]:
-    """The records of one block's lines, numbered from ``number``; returns the next one."""
-    sizes = _utf8_line_sizes(block)
-    lines: Iterable[str] = split_lines(text)
+    """The records of one block's lines, numbered from ``number``; returns the next one.
+    A block is a few megabytes: split at once (one C call), its lines read in one loop."""
+    lines = text.split("\n")
     if block.endswith(b"\n"):  # the empty piece after the last newline is not a line
-        lines = itertools.islice(lines, text.count("\n"))
-    for line in lines:
-        yield from _read_line(path, number, line, used, next(sizes, None))
+        lines.pop()
+    read = _LineReader(path, used)
+    # Sizes run on past a popped last piece: zip stops with the lines.
+    for line, size in zip(lines, _utf8_line_sizes(block), strict=False):
+        item = read(number, line, size)
+        if item is not None:
+            yield item
         number += 1
     return number
 
@@ -115,8 +118,11 @@ def _read_whole(
         yield from _read_lines_separately(path, data)
         return
     sizes = _utf8_line_sizes(data) if used in _UTF8 else iter(())
+    read = _LineReader(path, used)
     for number, line in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
-        yield from _read_line(path, number, line, used, next(sizes, None))
+        item = read(number, line, next(sizes, None))
+        if item is not None:
+            yield item
 
 
 # Decoded as UTF-8, a file's lines are its byte lines: their sizes need no re-encoding.
@@ -141,11 +147,12 @@ def _read_lines_separately(
         items: Iterable[tuple[int, str] | SourceError] = lines_that_decode(path, data)
     else:
         items = _later_lines(path, data, first_number)
+    read = _LineReader(path, "UTF-8")
     for item in items:
         if isinstance(item, SourceError):
             yield item
-        else:
-            yield from _read_line(path, item[0], item[1], "UTF-8")
+        elif (record := read(*item)) is not None:
+            yield record
 
 
 def _later_lines(
@@ -161,19 +168,25 @@ def _later_lines(
             yield SourceError(f"{path}:{number}", reason, size=len(raw) + 1)
 
 
-def _read_line(
-    path: Path, number: int, line: str, used: str, size: int | None = None
-) -> Iterator[SourceRecord | SourceError]:
-    if not line.strip():
-        return
-    if size is None:
-        size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
-    location = f"{path}:{number}"
-    obj = parse_line(location, line, size)
-    if isinstance(obj, SourceError):
-        yield obj
-        return
-    yield _record(obj, location, f"{path.stem}-{number}", used, size)
+class _LineReader:
+    """Reads the lines of one file: what they share is worked out once, not per line."""
+
+    def __init__(self, path: Path, used: str) -> None:
+        self.name, self.stem, self.used = str(path), path.stem, used
+
+    def __call__(
+        self, number: int, line: str, size: int | None = None
+    ) -> SourceRecord | SourceError | None:
+        """The record on line ``number`` (None for a blank line)."""
+        if not line.strip():
+            return None
+        if size is None:
+            size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
+        location = f"{self.name}:{number}"
+        obj = parse_line(location, line, size)
+        if isinstance(obj, SourceError):
+            return obj
+        return _record(obj, location, f"{self.stem}-{number}", self.used, size)
 
 
 def _record(
