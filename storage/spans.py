@@ -105,6 +105,15 @@ def span_row(span: Span, annotator_id: int) -> tuple[object, ...]:
     )
 
 
+# The first span after a row whose label, annotator or document is missing (see
+# SpanStore.check_references): the small tables are read once, not once a span.
+_DANGLING = (
+    "SELECT label, annotator_id, document_id FROM spans WHERE rowid > ? AND ("
+    " label NOT IN (SELECT id FROM labels) OR annotator_id NOT IN (SELECT id FROM annotators)"
+    " OR document_id NOT BETWEEN 1 AND (SELECT coalesce(max(id), 0) FROM documents)) LIMIT 1"
+)
+
+
 class SpanStore:
     def __init__(self, project: Project) -> None:
         self._project = project
@@ -209,6 +218,30 @@ class SpanStore:
         statement. For bulk imports: the caller holds the transaction, has checked every
         row and logs the change; ids should come from :func:`storage.ids.new_ids`."""
         self._project.conn.executemany(_INSERT, rows)
+
+    def last_row(self) -> int:
+        """The newest span's row number: spans stored later have larger ones."""
+        return int(
+            self._project.conn.execute("SELECT coalesce(max(rowid), 0) FROM spans").fetchone()[0]
+        )
+
+    def check_references(self, since: int) -> None:
+        """Raise ProjectError if a span stored after row ``since`` (:meth:`last_row`) names
+        a label or annotator the project lacks, or a document beyond its last: what the
+        foreign keys check row by row, for a writer that turned them off
+        (Project.bulk_writes). The caller's transaction then stores none of it.
+
+        Documents are checked against the largest id only: a writer stores spans of the
+        documents it has just stored or looked up, and a lookup per span cost as much as
+        the foreign key it stands for."""
+        row = self._project.conn.execute(_DANGLING, (since,)).fetchone()
+        if row is not None:
+            label, annotator_id, document_id = row
+            raise ProjectError(
+                f"a span to store names label {label!r}, annotator {annotator_id} and"
+                f" document {document_id}, and one of them is not in the project:"
+                " nothing of this transaction was stored"
+            )
 
     def get(self, uuid: str) -> Span | None:
         row = self._project.conn.execute(f"{_SELECT} WHERE s.uuid = ?", (uuid,)).fetchone()

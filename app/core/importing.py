@@ -665,8 +665,11 @@ class Importer:
             self.report.unknown_labels.add(entry.unknown_label)
 
     def _commit(self, entries: list[_Entry]) -> None:
+        spans = self.project.spans
         with self.project.transaction():
+            since = spans.last_row()
             self._store(entries)
+            spans.check_references(since)  # foreign keys are off (Project.bulk_writes)
 
     # -- storing ---------------------------------------------------------------------------
     def _store(self, entries: list[_Entry]) -> None:

@@ -406,3 +406,34 @@ def test_the_change_log_is_the_same_where_sqlite_quotes_otherwise(
             import_paths(p, [source], worker=True)
             logs.append(dump(p)["changes"])
     assert logs[0] == logs[1] and len(logs[0]) > 10
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_a_span_naming_a_missing_label_stops_the_import_and_keeps_finished_chunks(
+    project: Project,
+    tmp_path: Path,
+    write_jsonl: WriteJsonl,
+    monkeypatch: pytest.MonkeyPatch,
+    worker: bool,
+) -> None:
+    """Foreign keys are off during an import (Project.bulk_writes): each chunk's spans are
+    checked before it commits. A checker that let an unknown label through (a bug, made
+    here) stops the import with a clear error instead of storing a dangling span."""
+    monkeypatch.setattr(importing, "CHUNK", 4)
+    records = [record(i) for i in range(10)]
+    for span in records[6]["spans"]:
+        span["label"] = "WEAPON"
+    made = importing.Importer.__init__
+
+    def careless(self: importing.Importer, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        self.checker.labels.add("WEAPON")  # believed to exist
+
+    monkeypatch.setattr(importing.Importer, "__init__", careless)
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    with pytest.raises(ProjectError, match=r"'WEAPON'.*not in the project"):
+        import_paths(project, [path], worker=worker)
+    stored = [row[0] for row in project.conn.execute("SELECT external_id FROM documents")]
+    assert stored == [f"n{i}" for i in range(4)]  # the first chunk; none of the second
+    assert project.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert project.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

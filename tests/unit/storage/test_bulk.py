@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from app.text.canonical import sha256
-from storage import Project, Span
+from storage import Project, ProjectError, Span
 from storage import ids as span_ids
 from storage.documents import NewDocument
 from storage.spans import SPAN_COLUMNS, encode_attrs
@@ -120,15 +120,61 @@ def test_by_document_gives_each_documents_spans_of_the_chosen_layers(project: Pr
 
 
 def test_bulk_writes_settings_are_restored(project: Project) -> None:
-    def settings() -> tuple[int, int]:
+    def settings() -> tuple[int, int, int]:
         conn = project.conn
         return (
             conn.execute("PRAGMA cache_size").fetchone()[0],
             conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+            conn.execute("PRAGMA foreign_keys").fetchone()[0],
         )
 
     before = settings()
+    assert before[2] == 1
     with pytest.raises(RuntimeError), project.bulk_writes():
-        assert settings() == (-65536, 16384)
+        assert settings() == (-65536, 16384, 0)
         raise RuntimeError("an import that fails")
     assert settings() == before
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"label": "NOT_A_LABEL"},
+        {"annotator_id": 999},
+        {"document_id": 999},
+        {"document_id": 0},
+    ],
+)
+def test_spans_added_without_foreign_keys_are_checked_before_the_commit(
+    project: Project, wrong: dict[str, object]
+) -> None:
+    """Inside bulk_writes SQLite does not check the references of each span; the writer
+    checks those it added with one query, and a dangling one stores nothing."""
+    doc = project.documents.add(
+        NewDocument(external_id="d", text="قصف في حلب", sha256=sha256("قصف في حلب")),
+        imported_at="2026-01-01",
+    )
+    alice = project.annotator("alice").id
+    good = {"document_id": doc, "annotator_id": alice, "label": "LOCATION"}
+
+    def row(uid: str, values: dict[str, object]) -> tuple[object, ...]:
+        span = {**good, **values}
+        return (uid, span["document_id"], span["annotator_id"], 7, 10, span["label"], "حلب")
+
+    with project.transaction():
+        project.spans.add_rows([(*row("kept", {}), "{}", "t", "t")])
+    spans = project.spans
+    with project.bulk_writes():
+        with pytest.raises(ProjectError, match="not in the project"), project.transaction():
+            since = spans.last_row()
+            spans.add_rows(
+                [(*row("fine", {}), "{}", "t", "t"), (*row("bad", wrong), "{}", "t", "t")]
+            )
+            spans.check_references(since)
+        with project.transaction():  # what is right passes
+            since = spans.last_row()
+            spans.add_rows([(*row("fine", {}), "{}", "t", "t")])
+            spans.check_references(since)
+    stored = [r[0] for r in project.conn.execute("SELECT uuid FROM spans ORDER BY rowid")]
+    assert stored == ["kept", "fine"]
+    assert project.conn.execute("PRAGMA foreign_key_check").fetchall() == []
