@@ -297,8 +297,7 @@ def write_layers(
         for stream, omitted in zip(streams, omissions, strict=True)
     ]
     for document, spans_per_layer in items:
-        text = FastText(document.text, separator)
-        text.share(spans_per_layer)
+        text = FastText(document.text, separator, spans_per_layer)
         for layer, spans in zip(layers, spans_per_layer, strict=True):
             if spans is not None:
                 layer.add(document, spans, text, scheme)

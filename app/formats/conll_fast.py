@@ -5,11 +5,12 @@ sentence break token by token: 50,000 articles took two minutes. Most documents 
 none of its care: their text is made of the characters one regex tokenizes (Arabic,
 Latin, common punctuation), their spans do not overlap, start and end on token edges,
 hold no line break and no attributes. For those, this module writes the same lines from
-a few regex passes per document: the sentence breaks are found on the whole text (a
-newline, or whitespace after ``. ! ? ؟ …`` with its glued closers), the text between
-span edges and breaks is tokenized in one ``findall`` each, and the ``O`` lines are
-joined in C. Anything else returns None and takes the careful path; a property test
-checks that both paths write the same lines wherever this one answers.
+a few regex passes per document: the text is cut into its tokens by one ``split`` and each
+token's ``O`` line made in C, the sentence breaks are found on the whole text (a newline,
+or whitespace after ``. ! ? ؟ …`` with its glued closers), and a layer's lines are slices
+of those lines with each span's entity lines between them. Anything else returns None
+and takes the careful path; a property test checks that both paths write the same lines
+wherever this one answers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
-from operator import itemgetter
+from itertools import pairwise
 
 from app.text.tokens import (
     CLOSERS,
@@ -28,7 +29,6 @@ from app.text.tokens import (
     COMMON_DIGITS,
     COMMON_EXTENDS,
     COMMON_LETTERS,
-    FAST_TEXT,
     FAST_TOKEN,
     NEWLINES,
     NUMBER_SEPARATORS,
@@ -39,7 +39,8 @@ from app.text.tokens import (
 from storage import Span
 
 _MARKS = "".join(sorted(SEPARATOR_MARKS))
-_SEPARATOR = f"[\\s{_MARKS}]"
+_SEPARATOR_CLASS = f"[\\s{_MARKS}]"
+_SEPARATOR = re.compile(_SEPARATOR_CLASS)
 
 
 def _class(chars: frozenset[str]) -> str:
@@ -47,26 +48,62 @@ def _class(chars: frozenset[str]) -> str:
 
 
 _EXTEND = _class(COMMON_EXTENDS)
+_TERMINATORS = sorted(TERMINATORS)
 _NEWLINE = re.compile(f"[{_class(NEWLINES)}]")
-_SEPARATORS = re.compile(f"{_SEPARATOR}*")
-_WORD = re.compile(f"[^{_SEPARATOR[1:-1]}]*")
+_SEPARATORS = re.compile(f"{_SEPARATOR_CLASS}*")
+_WORD = re.compile(f"[^{_SEPARATOR_CLASS[1:-1]}]*")
 # A gap holding whitespace right after a token that ends a sentence (group 1: the gap):
 # a terminator, then any closers glued to it ('.»', '?)', '!"').
 # (A quote closes only bare: '"' with a diacritic is not a closer to the careful path.)
 _ENDED_GAP = re.compile(
     f"[{_class(TERMINATORS)}][{_EXTEND}]*(?:[{_class(COMMON_CLOSERS)}][{_EXTEND}]*|[{_class(CLOSERS)}])*"
-    f"({_SEPARATOR}*\\s{_SEPARATOR}*)"
+    f"({_SEPARATOR_CLASS}*\\s{_SEPARATOR_CLASS}*)"
 )
 # A character the tokenizer's regex does not know (an emoji, a rare script): the text
 # around it is cut by the careful tokenizer.
-_UNCOMMON = re.compile(f"[^{_SEPARATOR[1:-1]}{_class(COMMON_CHARS)}]")
+_UNCOMMON = re.compile(f"[^{_SEPARATOR_CLASS[1:-1]}{_class(COMMON_CHARS)}]")
 # After these, an unknown character could continue a sentence end that the regexes above
 # would then not see (a terminator with an unusual mark, a rare closing bracket).
 _RISKY_BEFORE = TERMINATORS | CLOSERS | COMMON_CLOSERS | COMMON_EXTENDS
 
 
+# Whitespace (none lies above U+3000) and the invisible marks: one set lookup, where
+# app.text.tokens.is_separator makes a call.
+SEPARATOR_CHARS = frozenset(chr(c) for c in range(0x3001) if chr(c).isspace()) | SEPARATOR_MARKS
+
+
 def _is_separator(ch: str) -> bool:
-    return ch.isspace() or ch in SEPARATOR_MARKS
+    return ch in SEPARATOR_CHARS
+
+
+# Characters of the regex's tokens by what they do to a token (app.text.tokens): a letter
+# run, a number (with separators between digits), a punctuation mark or symbol alone; a
+# mark (an extend) continues any of them.
+_PUNCTUATION = COMMON_CHARS - COMMON_LETTERS - COMMON_DIGITS - COMMON_EXTENDS - NUMBER_SEPARATORS
+
+
+def _token_edge(text: str, position: int) -> bool:
+    """Whether the regex ends a token at ``position`` between two characters it knows,
+    however the text around is cut: a cut there changes no token of any layer.
+
+    Only the sure cases answer True (a punctuation mark or symbol beside a character
+    that is no mark, a letter beside a digit); anything else is left to the layer that
+    cuts there.
+    """
+    before, after = text[position - 1], text[position]
+    if after in COMMON_EXTENDS:
+        return False  # a mark continues whatever token it follows
+    if after in _PUNCTUATION:
+        return True
+    if after in NUMBER_SEPARATORS:  # joins two digits only when a digit follows it
+        return position + 1 == len(text) or text[position + 1] not in COMMON_DIGITS
+    if before in _PUNCTUATION:
+        return True
+    if before in NUMBER_SEPARATORS:
+        return after not in COMMON_DIGITS
+    return (before in COMMON_LETTERS and after in COMMON_DIGITS) or (
+        before in COMMON_DIGITS and after in COMMON_LETTERS
+    )
 
 
 _IN_NUMBER = COMMON_DIGITS | COMMON_EXTENDS
@@ -142,47 +179,50 @@ def _simple_spans(text: str, spans: Sequence[Span]) -> bool:
     return True
 
 
-def _breaks(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
-    """Sentence breaks as gaps ``[start, end)`` between two tokens, outside every span.
-
-    A gap is a whole run of separators; ``spans`` neither overlap nor start or end on a
-    separator (:func:`_simple_spans`), so a gap that starts inside a span lies inside it.
-    """
-    return _outside_spans(_text_gaps(text), spans)
-
-
 def _text_gaps(text: str) -> list[tuple[int, int]]:
     """Every sentence break of the text whatever its spans: gaps between two tokens."""
-    # After a sentence end: one scan in C gives them in order, without duplicates.
-    ended = [match.span(1) for match in _ENDED_GAP.finditer(text)]
-    if _NEWLINE.search(text) is not None:
+    # After a sentence end: each terminator found by ``find`` (a scan in C far cheaper
+    # than a regex search through every character), the gap after it matched there.
+    # Matches never overlap (a terminator is neither a closer nor a separator), so these
+    # are the gaps that one regex scan would find.
+    ended = []
+    find = text.find
+    for terminator in _TERMINATORS:
+        position = find(terminator)
+        while position >= 0:
+            match = _ENDED_GAP.match(text, position)
+            if match is not None:
+                ended.append(match.span(1))
+            position = find(terminator, position + 1)
+    newlines = _line_breaks(text)
+    if newlines:
         gaps: dict[int, int] = {}
-        for newline in _NEWLINE.finditer(text):
-            start = newline.start()
-            while start > 0 and _is_separator(text[start - 1]):
+        for newline in newlines:
+            start = newline
+            while start > 0 and text[start - 1] in SEPARATOR_CHARS:
                 start -= 1
             if start not in gaps:
-                gaps[start] = _SEPARATORS.match(text, newline.end()).end()  # type: ignore[union-attr]
+                gaps[start] = _SEPARATORS.match(text, newline).end()  # type: ignore[union-attr]
         for start, end in ended:
             gaps.setdefault(start, end)
         ended = sorted(gaps.items())
+    else:
+        ended.sort()
     # Not between two tokens: a gap at either end of the text.
     length = len(text)
     return [gap for gap in ended if gap[0] and gap[1] != length]
 
 
-def _outside_spans(gaps: list[tuple[int, int]], spans: Sequence[Span]) -> list[tuple[int, int]]:
-    """The gaps that no span covers (``gaps`` is left as it was: it serves every layer)."""
-    if not spans or not gaps:
-        return gaps
-    ended = list(gaps)
-    starts = [start for start, _ in ended]
-    for span in spans:  # a sentence never breaks inside a span (a few spans, many gaps)
-        first = bisect_left(starts, span.start)
-        last = bisect_left(starts, span.end, first)
-        if first < last:
-            del ended[first:last], starts[first:last]
-    return ended
+def _line_breaks(text: str) -> list[int]:
+    """Where each line break begins ("\r\n" is one): ``str.splitlines`` breaks lines at
+    exactly the characters of NEWLINES, in C."""
+    breaks = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        position += len(line)
+        if line[-1] in NEWLINES:
+            breaks.append(position - 2 if line.endswith("\r\n") else position - 1)
+    return breaks
 
 
 def _safe_unknowns(text: str, positions: Sequence[int]) -> bool:
@@ -234,133 +274,156 @@ def fast_conll_lines(text: str, spans: Sequence[Span], scheme: str, separator: s
     """The document's token lines with a blank line after each sentence, or None when
     the document needs :func:`app.formats.conll.plan_document`. ``spans`` are sorted by
     start."""
-    return FastText(text, separator).lines(spans, scheme)
+    return FastText(text, separator, [spans]).lines(spans, scheme)
+
+
+class _Segments:
+    """A text cut at points where a separator run begins or ends: each segment's tokens
+    and ``O`` lines (a sentence break is a segment of its own, a blank line)."""
+
+    __slots__ = ("lines", "points", "tokens")
+
+    def __init__(self, points: list[int], tokens: list[list[str]], lines: list[str]) -> None:
+        self.points = points  # segment k is text[points[k]:points[k + 1]]
+        self.tokens = tokens
+        self.lines = lines
 
 
 class FastText:
     """One document's text, for writing the lines of any number of layers.
 
-    What does not depend on the spans is found once per document however many layers are
-    written: whether the regex path may take the text, its sentence breaks, and the
-    tokens and ``O`` lines of a stretch that several layers share. Told every layer's
-    spans (:meth:`share`), it cuts each layer's stretches at the other layers' span edges
-    too where whitespace borders them (a cut there changes no token): a sentence holding
-    one layer's span is then tokenized once, not once per layer.
+    What does not depend on one layer is done once per document: whether the regex path
+    may take the text, its sentence breaks, and its tokens with their ``O`` lines, cut
+    into segments at every layer's span edges that border whitespace (no token crosses
+    such an edge, so every layer can share the cut). A layer's lines are then slices of
+    those lines with each span's entity lines between them; a span edge inside a word (a
+    clitic, a glued mark) cuts that layer's own copy of the segment it falls in.
     """
 
-    __slots__ = (
-        "_cuts",
-        "_gaps",
-        "_outside",
-        "_pieces",
-        "_stretches",
-        "_unknowns",
-        "_usable",
-        "plain",
-        "text",
-    )
+    __slots__ = ("_outside", "_segments", "_unknowns", "plain", "text")
 
-    def __init__(self, text: str, separator: str) -> None:
+    def __init__(
+        self, text: str, separator: str, layers: Sequence[Sequence[Span] | None] = ()
+    ) -> None:
         self.text = text
-        self.plain = FAST_TEXT.fullmatch(text) is not None
-        self._usable: bool | None = None
-        self._gaps: list[tuple[int, int]] | None = None
+        # where the characters the regexes do not know are (an emoji, a rare script)
+        self._unknowns = [match.start() for match in _UNCOMMON.finditer(text)]
+        self.plain = not self._unknowns
         self._outside = f"{separator}O\n"
-        self._stretches: dict[tuple[int, int], str] = {}
-        self._pieces: dict[tuple[int, int], list[str]] = {}
-        self._cuts: list[int] = []
-        self._unknowns: list[int] = []  # where the characters the regexes do not know are
-
-    def share(self, layers: Sequence[Sequence[Span] | None]) -> None:
-        """Let the stretches of every layer in ``layers`` share their tokens."""
-        if sum(1 for spans in layers if spans) < 2:
-            return  # one layer's stretches: nothing to share
-        text = self.text
-        edges = {edge for spans in layers if spans for s in spans for edge in (s.start, s.end)}
-        self._cuts = sorted(
-            edge
-            for edge in edges
-            if 0 < edge < len(text) and (_is_separator(text[edge - 1]) or _is_separator(text[edge]))
-        )
-
-    def _text_usable(self) -> bool:
-        if self._usable is None:
-            if not self.plain:
-                self._unknowns = [match.start() for match in _UNCOMMON.finditer(self.text)]
-            self._usable = self.plain or _safe_unknowns(self.text, self._unknowns)
-        return self._usable
+        self._segments: _Segments | None = None
+        if self.plain or _safe_unknowns(text, self._unknowns):
+            self._segments = self._cut(layers)
 
     def _tokens(self, start: int, end: int) -> list[str]:
-        key = (start, end)
-        found = self._pieces.get(key)
-        if found is None:
-            unknowns = self._unknowns
-            first = bisect_left(unknowns, start)
-            if first == len(unknowns) or unknowns[first] >= end:  # the regex knows it all
-                found = FAST_TOKEN.findall(self.text, start, end)
-            else:
-                found = _tokens(self.text, start, end, False)
-            self._pieces[key] = found
-        return found
+        unknowns = self._unknowns
+        first = bisect_left(unknowns, start)
+        if first == len(unknowns) or unknowns[first] >= end:  # the regex knows it all
+            return FAST_TOKEN.findall(self.text, start, end)
+        return _tokens(self.text, start, end, False)
 
-    def _o_lines(self, start: int, end: int) -> str:
-        """The ``O`` lines of the tokens of ``text[start:end]`` ("" when there are none)."""
-        key = (start, end)
-        found = self._stretches.get(key)
-        if found is None:
-            cuts = self._cuts
-            first = bisect_right(cuts, start)
-            if first < len(cuts) and cuts[first] < end:
-                # Whitespace borders each cut: no token crosses it, so the lines of the
-                # pieces (shared with other layers) joined are the lines of the whole.
-                pieces = []
-                while first < len(cuts) and cuts[first] < end:
-                    pieces.append(self._o_lines(start, cuts[first]))
-                    start = cuts[first]
-                    first += 1
-                pieces.append(self._o_lines(start, end))
-                found = "".join(pieces)
-            else:
-                tokens = self._tokens(start, end)
-                outside = self._outside
-                found = outside.join(tokens) + outside if tokens else ""
-            self._stretches[key] = found
-        return found
+    def _shared_edge(self, position: int) -> bool:
+        """Whether every layer may cut the text at ``position`` (a span edge of one) and
+        still get its own tokens: where a separator run begins or ends, or where the regex
+        ends a token in a word it tokenizes (:func:`_token_edge`)."""
+        text = self.text
+        before, after = text[position - 1] in SEPARATOR_CHARS, text[position] in SEPARATOR_CHARS
+        if before or after:
+            return before != after  # (never inside a run: a sentence break stays whole)
+        if not _token_edge(text, position):
+            return False
+        unknowns = self._unknowns
+        if unknowns:  # the careful tokenizer cuts a word holding an unknown character
+            index = bisect_left(unknowns, position)
+            if index < len(unknowns) and _SEPARATOR.search(text, position, unknowns[index]) is None:
+                return False
+            if index and _SEPARATOR.search(text, unknowns[index - 1], position) is None:
+                return False
+        return True
+
+    def _cut(self, layers: Sequence[Sequence[Span] | None]) -> _Segments:
+        text = self.text
+        length = len(text)
+        gaps = dict(_text_gaps(text))
+        points = {0, length, *gaps, *gaps.values()}
+        for spans in layers:
+            for span in spans or ():
+                for edge in (span.start, span.end):
+                    if edge not in points and 0 < edge < length and self._shared_edge(edge):
+                        points.add(edge)
+        ordered = sorted(points)
+        findall = FAST_TOKEN.findall
+        tokens = [findall(text, start, end) for start, end in pairwise(ordered)]
+        # The few segments holding a character the regex does not know: cut again, the
+        # words holding one by the careful tokenizer.
+        for index in {bisect_right(ordered, position) - 1 for position in self._unknowns}:
+            tokens[index] = _tokens(text, ordered[index], ordered[index + 1], False)
+        outside = self._outside
+        lines = [outside.join(found) + outside if found else "" for found in tokens]
+        # A sentence break is a blank line, if a token came since the last one (the careful
+        # tokenizer finds none in a word of joiners alone).
+        previous = 0
+        for start in gaps:
+            index = bisect_left(ordered, start)
+            if any(tokens[previous:index]):
+                lines[index] = "\n"
+            previous = index
+        return _Segments(ordered, tokens, lines)
+
+    def _cut_at(self, segments: _Segments, cuts: Sequence[int]) -> _Segments:
+        """``segments`` with those that ``cuts`` fall inside cut there: this layer's copy."""
+        points, tokens, lines = list(segments.points), list(segments.tokens), list(segments.lines)
+        inside: dict[int, set[int]] = {}
+        for cut in cuts:
+            inside.setdefault(bisect_right(points, cut) - 1, set()).add(cut)
+        outside = self._outside
+        for index in sorted(inside, reverse=True):  # from the end: earlier indexes hold
+            bounds = [points[index], *sorted(inside[index]), points[index + 1]]
+            pieces = [self._tokens(start, end) for start, end in pairwise(bounds)]
+            tokens[index : index + 1] = pieces
+            lines[index : index + 1] = [outside.join(p) + outside if p else "" for p in pieces]
+            points[index + 1 : index + 1] = bounds[1:-1]
+        return _Segments(points, tokens, lines)
 
     def lines(self, spans: Sequence[Span], scheme: str) -> str | None:
         """The lines of one layer's ``spans`` (sorted by start), or None when they need
         :func:`app.formats.conll.plan_document`."""
-        text = self.text
-        if not self._text_usable() or not _simple_spans(text, spans):
+        segments = self._segments
+        if segments is None or not _simple_spans(self.text, spans):
             return None
-        if self._gaps is None:
-            self._gaps = _text_gaps(text)
+        points = segments.points
+        cuts = [
+            edge
+            for span in spans
+            for edge in (span.start, span.end)
+            if points[bisect_left(points, edge)] != edge
+        ]
+        if cuts:
+            segments = self._cut_at(segments, cuts)
+            points = segments.points
+        lines, tokens = segments.lines, segments.tokens
         separator = self._outside[:-2]
-        pieces: list[str] = []
-        append = pieces.append
-        # Spans and sentence breaks in text order (a break is never inside a span): each
-        # stretch between them is tokenized in one call and its O lines joined in C.
-        edges: list[tuple[int, int, str | None]] = [(s.start, s.end, s.label) for s in spans]
-        edges += [(start, end, None) for start, end in _outside_spans(self._gaps, spans)]
-        edges.sort(key=itemgetter(0))
-        edges.append((len(text), len(text), None))
-        position = 0
-        for start, end, label in edges:
-            o_lines = self._o_lines(position, start)
-            if o_lines:
-                append(o_lines)
-            if label is not None:
-                tokens = self._tokens(start, end)
-                first, inside, last, alone = _entity_lines(label, scheme, separator)
-                if len(tokens) == 1:
-                    append(tokens[0] + alone)
-                else:
-                    append(tokens[0] + first)
-                    if len(tokens) > 2:
-                        append(inside.join(tokens[1:-1]))
-                        append(inside)
-                    append(tokens[-1] + last)
-            elif pieces and pieces[-1] != "\n":
-                append("\n")  # the end of a sentence (or of the text) after at least one token
-            position = end
-        return "".join(pieces) if pieces else None
+        out: list[str] = []
+        position = 0  # the first segment not written yet
+        for span in spans:
+            first = bisect_left(points, span.start, position)
+            last = bisect_left(points, span.end, first)  # the span's segments: first..last-1
+            out += lines[position:first]
+            if last == first + 1:
+                found = tokens[first]
+            else:  # a sentence break inside the span is no break: one entity
+                found = [token for index in range(first, last) for token in tokens[index]]
+            if not found:
+                return None
+            begin, inside, end, alone = _entity_lines(span.label, scheme, separator)
+            if len(found) == 1:
+                out.append(found[0] + alone)
+            else:
+                out.append(found[0] + begin)
+                if len(found) > 2:
+                    out.append(inside.join(found[1:-1]))
+                    out.append(inside)
+                out.append(found[-1] + end)
+            position = last
+        out += lines[position:]
+        written = "".join(out)
+        return f"{written}\n" if written else None  # the end of the last sentence

@@ -322,14 +322,17 @@ def test_small_or_uncommitted_exports_stay_in_process(
 def test_layers_sharing_a_text_write_what_each_writes_alone(
     layers: list[tuple[str, list[Span]]], scheme: str
 ) -> None:
-    """Stretches cut at other layers' span edges join into the same lines."""
+    """One text's segments serve every layer: cut at the edges of every layer's spans that
+    border whitespace, and by a layer alone where its span edge falls inside a word (in its
+    own copy: the layers after it still see the shared segments)."""
     text = layers[0][0]
     spans = [
         [replace(s, annotator=f"l{n}") for s in found if s.end <= len(text)]
         for n, (_, found) in enumerate(layers)
     ]
-    shared = FastText(text, " ")
-    shared.share(spans)
+    shared = FastText(text, " ", spans)
     together = [shared.lines(layer, scheme) for layer in spans]
-    alone = [FastText(text, " ").lines(layer, scheme) for layer in spans]
+    alone = [FastText(text, " ", [layer]).lines(layer, scheme) for layer in spans]
+    told_nothing = FastText(text, " ")
+    assert [told_nothing.lines(layer, scheme) for layer in spans] == alone
     assert together == alone

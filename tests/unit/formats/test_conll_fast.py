@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.formats.conll import plan_document
-from app.formats.conll_fast import fast_conll_lines
+from app.formats.conll_fast import SEPARATOR_CHARS, fast_conll_lines
+from app.text.tokens import NEWLINES, is_separator
 from storage import Span
 from tests.bench.generate import Generator
 
@@ -120,3 +123,31 @@ def test_news_articles_take_the_fast_path(scheme: str) -> None:
     # The point of it: news articles never take the slow path (a date or a count ending a
     # sentence, '2023.', sent a sixth of them there until numbers were read exactly).
     assert fast == 40
+
+
+def test_the_separator_set_is_the_tokenizers_separator() -> None:
+    every = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert {ch for ch in every if is_separator(ch)} == SEPARATOR_CHARS
+
+
+@pytest.mark.parametrize("newline", [*sorted(NEWLINES), "\r\n", " \n ", "\n\n", ".\n"])
+def test_every_line_break_ends_a_sentence_as_the_careful_path_says(newline: str) -> None:
+    text = f"قصف «حلب» صباحا{newline}وقتل 3 مدنيين. ثم انسحب؟ لا{newline}"
+    spans = [Span("s", 1, "alice", 4, 9, "LOCATION", text[4:9])]
+    lines = fast_conll_lines(text, spans, "bio", " ")
+    assert lines is not None
+    assert lines == careful_lines(text, spans, "bio", " ")
+
+
+def test_a_span_inside_a_word_stays_on_the_fast_path() -> None:
+    """Arabic glues conjunctions and prepositions to the next word: 'والجيش' holds the
+    actor 'الجيش', 'بحلب' the location 'حلب'."""
+    text = "قال والجيش إنه قصف بحلب مواقع، ثم انسحب."
+    spans = [
+        Span("a", 1, "alice", 5, 10, "ACTOR", text[5:10]),
+        Span("b", 1, "alice", 20, 23, "LOCATION", text[20:23]),
+    ]
+    lines = fast_conll_lines(text, spans, "bioes", " ")
+    assert lines is not None
+    assert "و O\nالجيش S-ACTOR\n" in lines and "ب O\nحلب S-LOCATION\n" in lines
+    assert lines == careful_lines(text, spans, "bioes", " ")
