@@ -156,31 +156,34 @@ def _safe_cut(text: str, position: int) -> bool:
     )
 
 
-def _simple_spans(text: str, spans: Sequence[Span]) -> bool:
-    """No overlap, no separator at either edge, no line break inside, and cuts the regex
-    makes the careful way (:func:`_safe_cut`, skipped where whitespace borders the edge)."""
+def _simple_spans(text: str, spans: Sequence[Span], newlines: Sequence[int]) -> bool:
+    """No overlap, no separator at either edge, no line break inside (``newlines``: where
+    the text's line breaks begin), and cuts the regex makes the careful way
+    (:func:`_safe_cut`, skipped where whitespace borders the edge)."""
     previous_end = 0
-    newline = _NEWLINE.search
     length = len(text)
+    separators = SEPARATOR_CHARS
     for span in spans:
         start, end = span.start, span.end
         if start < previous_end:
             return False
-        first, last = text[start], text[end - 1]
-        if _is_separator(first) or _is_separator(last):
+        if text[start] in separators or text[end - 1] in separators:
             return False
         if start and not text[start - 1].isspace() and not _safe_cut(text, start):
             return False
         if end < length and not text[end].isspace() and not _safe_cut(text, end):
             return False
-        if newline(text, start, end) is not None:
-            return False
+        if newlines:
+            index = bisect_left(newlines, start)
+            if index < len(newlines) and newlines[index] < end:
+                return False
         previous_end = end
     return True
 
 
-def _text_gaps(text: str) -> list[tuple[int, int]]:
-    """Every sentence break of the text whatever its spans: gaps between two tokens."""
+def _text_gaps(text: str, newlines: Sequence[int]) -> list[tuple[int, int]]:
+    """Every sentence break of the text whatever its spans: gaps between two tokens
+    (``newlines``: where its line breaks begin, :func:`_line_breaks`)."""
     # After a sentence end: each terminator found by ``find`` (a scan in C far cheaper
     # than a regex search through every character), the gap after it matched there.
     # Matches never overlap (a terminator is neither a closer nor a separator), so these
@@ -194,7 +197,6 @@ def _text_gaps(text: str) -> list[tuple[int, int]]:
             if match is not None:
                 ended.append(match.span(1))
             position = find(terminator, position + 1)
-    newlines = _line_breaks(text)
     if newlines:
         gaps: dict[int, int] = {}
         for newline in newlines:
@@ -300,7 +302,7 @@ class FastText:
     clitic, a glued mark) cuts that layer's own copy of the segment it falls in.
     """
 
-    __slots__ = ("_outside", "_segments", "_unknowns", "plain", "text")
+    __slots__ = ("_newlines", "_outside", "_segments", "_unknowns", "plain", "text")
 
     def __init__(
         self, text: str, separator: str, layers: Sequence[Sequence[Span] | None] = ()
@@ -310,6 +312,7 @@ class FastText:
         self._unknowns = [match.start() for match in _UNCOMMON.finditer(text)]
         self.plain = not self._unknowns
         self._outside = f"{separator}O\n"
+        self._newlines: list[int] = []
         self._segments: _Segments | None = None
         if self.plain or _safe_unknowns(text, self._unknowns):
             self._segments = self._cut(layers)
@@ -343,7 +346,8 @@ class FastText:
     def _cut(self, layers: Sequence[Sequence[Span] | None]) -> _Segments:
         text = self.text
         length = len(text)
-        gaps = dict(_text_gaps(text))
+        self._newlines = _line_breaks(text)
+        gaps = dict(_text_gaps(text, self._newlines))
         points = {0, length, *gaps, *gaps.values()}
         for spans in layers:
             for span in spans or ():
@@ -388,7 +392,7 @@ class FastText:
         """The lines of one layer's ``spans`` (sorted by start), or None when they need
         :func:`app.formats.conll.plan_document`."""
         segments = self._segments
-        if segments is None or not _simple_spans(self.text, spans):
+        if segments is None or not _simple_spans(self.text, spans, self._newlines):
             return None
         points = segments.points
         cuts = [
