@@ -394,30 +394,32 @@ class FastText:
         segments = self._segments
         if segments is None or not _simple_spans(self.text, spans, self._newlines):
             return None
-        points = segments.points
-        cuts = [
-            edge
-            for span in spans
-            for edge in (span.start, span.end)
-            if points[bisect_left(points, edge)] != edge
-        ]
-        if cuts:
-            segments = self._cut_at(segments, cuts)
-            points = segments.points
-        lines, tokens = segments.lines, segments.tokens
+        written = self._write(segments, spans, scheme)
+        if written is None:  # a span edge inside a word: this layer cuts its own copy
+            points = set(segments.points)
+            cuts = [e for span in spans for e in (span.start, span.end) if e not in points]
+            written = self._write(self._cut_at(segments, cuts), spans, scheme)
+        return written or None
+
+    def _write(self, segments: _Segments, spans: Sequence[Span], scheme: str) -> str | None:
+        """The lines, "" when a span has no token, or None when a span edge is not where
+        a segment begins (the first look for each span is also where it is written)."""
+        points, lines, tokens = segments.points, segments.lines, segments.tokens
         separator = self._outside[:-2]
         out: list[str] = []
         position = 0  # the first segment not written yet
         for span in spans:
             first = bisect_left(points, span.start, position)
             last = bisect_left(points, span.end, first)  # the span's segments: first..last-1
+            if points[first] != span.start or points[last] != span.end:
+                return None
             out += lines[position:first]
             if last == first + 1:
                 found = tokens[first]
             else:  # a sentence break inside the span is no break: one entity
                 found = [token for index in range(first, last) for token in tokens[index]]
             if not found:
-                return None
+                return ""
             begin, inside, end, alone = _entity_lines(span.label, scheme, separator)
             if len(found) == 1:
                 out.append(found[0] + alone)
@@ -430,4 +432,4 @@ class FastText:
             position = last
         out += lines[position:]
         written = "".join(out)
-        return f"{written}\n" if written else None  # the end of the last sentence
+        return f"{written}\n" if written else ""  # the end of the last sentence
