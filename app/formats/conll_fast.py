@@ -49,7 +49,6 @@ def _class(chars: frozenset[str]) -> str:
 
 _EXTEND = _class(COMMON_EXTENDS)
 _TERMINATORS = sorted(TERMINATORS)
-_NEWLINE = re.compile(f"[{_class(NEWLINES)}]")
 _SEPARATORS = re.compile(f"{_SEPARATOR_CLASS}*")
 _WORD = re.compile(f"[^{_SEPARATOR_CLASS[1:-1]}]*")
 # A gap holding whitespace right after a token that ends a sentence (group 1: the gap):
@@ -216,7 +215,7 @@ def _text_gaps(text: str, newlines: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def _line_breaks(text: str) -> list[int]:
-    """Where each line break begins ("\r\n" is one): ``str.splitlines`` breaks lines at
+    """Where each line break begins (CR LF is one): ``str.splitlines`` breaks lines at
     exactly the characters of NEWLINES, in C."""
     breaks = []
     position = 0
@@ -280,8 +279,9 @@ def fast_conll_lines(text: str, spans: Sequence[Span], scheme: str, separator: s
 
 
 class _Segments:
-    """A text cut at points where a separator run begins or ends: each segment's tokens
-    and ``O`` lines (a sentence break is a segment of its own, a blank line)."""
+    """A text cut at points that no token crosses, whatever layer is written: each
+    segment's tokens and ``O`` lines (a sentence break is a segment of its own, a blank
+    line)."""
 
     __slots__ = ("lines", "points", "tokens")
 
@@ -296,10 +296,11 @@ class FastText:
 
     What does not depend on one layer is done once per document: whether the regex path
     may take the text, its sentence breaks, and its tokens with their ``O`` lines, cut
-    into segments at every layer's span edges that border whitespace (no token crosses
-    such an edge, so every layer can share the cut). A layer's lines are then slices of
-    those lines with each span's entity lines between them; a span edge inside a word (a
-    clitic, a glued mark) cuts that layer's own copy of the segment it falls in.
+    into segments at every layer's span edges that border whitespace or surely end a
+    token (no token crosses such an edge, so every layer can share the cut). A layer's
+    lines are then slices of those lines with each span's entity lines between them; a
+    span edge inside a word (a clitic, a glued mark) cuts that layer's own copy of the
+    segment it falls in.
     """
 
     __slots__ = ("_newlines", "_outside", "_segments", "_unknowns", "plain", "text")
