@@ -3,6 +3,8 @@ session, and its delegate paints exactly what the standard delegate would."""
 
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtCore import QModelIndex, Qt, qInstallMessageHandler
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QStyledItemDelegate
@@ -103,16 +105,23 @@ def test_the_model_stays_consistent_through_edits_and_undo(window) -> None:
     assert failures == []
 
 
-def test_span_delegate_paints_like_the_standard_delegate(window, qtbot) -> None:
+@pytest.mark.parametrize(
+    "direction", [Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft]
+)
+def test_span_delegate_paints_like_the_standard_delegate(window, qtbot, direction) -> None:
+    """Pixel for pixel, in both layout directions: label colours, a selected row, a changed
+    text colour, attributes, and a text too long for its column (elided)."""
     session = window.session
-    for word in ("المرصد السوري", "ثلاثة عشر", "الرقة", "فجر اليوم الأربعاء"):
+    long_text = RAQQA[: RAQQA.index("، وفق")]  # the sentence up to its last clause
+    for word in ("المرصد السوري", "ثلاثة عشر", "الرقة", "فجر اليوم الأربعاء", long_text):
         tag(window, word, Qt.Key.Key_3)
     uuid = session.spans[1].uuid
     session.undo_stack.push(UpdateSpan(session, session.span(uuid), attrs={"value": 13}))
     session.mismatched = {session.spans[2].uuid}  # as if its stored text had been damaged
     window.span_model.labels_changed()
-    session.select_span(session.spans[0].uuid)
+    session.select_span(session.spans[-1].uuid)  # selected: painted by the style
     view = window.span_list
+    view.setLayoutDirection(direction)
     ours = view.itemDelegate()
     qtbot.wait(10)
     painted = view.viewport().grab().toImage()
@@ -121,6 +130,13 @@ def test_span_delegate_paints_like_the_standard_delegate(window, qtbot) -> None:
     standard = view.viewport().grab().toImage()
     view.setItemDelegate(ours)
     assert painted == standard
+    # The long span's text really was cut to its column (the comparison covers elision).
+    row = max(range(len(session.spans)), key=lambda i: len(session.spans[i].text))
+    assert session.spans[row].text.startswith(long_text[:20])
+    assert row != len(session.spans) - 1  # not selected: painted by our delegate
+    cell = view.visualRect(window.span_model.index(row, 1))
+    metrics = view.fontMetrics()
+    assert metrics.horizontalAdvance(session.spans[row].text) > cell.width()
 
 
 def test_invalid_indexes_have_no_data(window) -> None:
