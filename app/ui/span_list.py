@@ -13,7 +13,7 @@ and the list's delegate fills a cell's style option from it in one call.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,12 +23,11 @@ from PySide6.QtCore import (
     QPointF,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QStaticText, QTextOption, QTransform
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -39,6 +38,10 @@ from app.ui.i18n import label_name
 from app.ui.plain import tooltip
 from app.ui.session import AnnotationSession
 from storage import Span
+
+if TYPE_CHECKING:  # imported where first painted: each makes PySide build its enum types
+    from PySide6.QtGui import QPainter, QStaticText
+    from PySide6.QtWidgets import QStyle
 
 SpanUuidRole = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Label", "Text", "Attributes")
@@ -68,20 +71,40 @@ _TEXT_ROLE = QPalette.ColorRole.Text
 _LABEL_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RESHAPING_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
 _MAX_SHAPED_TEXTS = 4096  # about 45 screens of rows
-_STYLED_STATES = (
-    QStyle.StateFlag.State_Selected
-    | QStyle.StateFlag.State_HasFocus
-    | QStyle.StateFlag.State_MouseOver
-)
 _HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
-# A column's alignment by layout direction: the style mirrors it in a right-to-left layout.
-_ALIGNMENTS = {
-    (direction, column): QStyle.visualAlignment(
-        direction, _TEXT_ALIGNMENT if column == TEXT_COLUMN else _LABEL_ALIGNMENT
-    )
-    for direction in (Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft)
-    for column in range(len(COLUMNS))
-}
+
+
+class CellPainting(NamedTuple):
+    """What painting a plain cell needs from the style, read at the first cell painted.
+
+    Not at import: the first use of QStyle from Python makes PySide build all of its
+    enum types (~10 ms), which a window whose span list is empty never needs.
+    """
+
+    margin: int  # the style's text margin, left and right
+    styled_states: QStyle.StateFlag  # cells in these states get the style's paint
+    alignments: dict[tuple[Qt.LayoutDirection, int], Qt.AlignmentFlag]  # mirrored in RTL
+
+    @classmethod
+    def of(cls, option: QStyleOptionViewItem) -> CellPainting:
+        from PySide6.QtWidgets import QStyle
+
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        states = QStyle.StateFlag
+        alignments = {
+            (direction, column): QStyle.visualAlignment(
+                direction, _TEXT_ALIGNMENT if column == TEXT_COLUMN else _LABEL_ALIGNMENT
+            )
+            for direction in (Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft)
+            for column in range(len(COLUMNS))
+        }
+        return cls(
+            margin,
+            states.State_Selected | states.State_HasFocus | states.State_MouseOver,
+            alignments,
+        )
 
 
 class Look(NamedTuple):
@@ -290,17 +313,18 @@ class SpanDelegate(QStyledItemDelegate):
         super().__init__(parent)
         # By (text, width, column, direction): the text elided to the width, shaped.
         self._texts: dict[tuple[str, int, int, Qt.LayoutDirection], QStaticText] = {}
-        self._margin = -1  # the style's text margin, read at the first paint
+        self._painting: CellPainting | None = None
 
     def forget_texts(self) -> None:
         """The list's font or style changed: shape and elide every text again."""
         self._texts.clear()
-        self._margin = -1
+        self._painting = None
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         model = index.model()
         look = model.look(index.row()) if isinstance(model, SpanListModel) else None
-        if look is None or option.state & _STYLED_STATES:
+        painting = self._painting or self._first_paint(option)
+        if look is None or option.state & painting.styled_states:
             super().paint(painter, option, index)
             return
         column = index.column()
@@ -310,7 +334,7 @@ class SpanDelegate(QStyledItemDelegate):
         text = look.texts[column]
         if not text:
             return
-        margin = self._margin if self._margin >= 0 else self._style_margin(option)
+        margin = painting.margin
         width = rect.width() - 2 * margin
         direction = option.direction
         key = (text, width, column, direction)
@@ -318,7 +342,9 @@ class SpanDelegate(QStyledItemDelegate):
         if shaped is None:
             if len(self._texts) > _MAX_SHAPED_TEXTS:
                 self._texts.clear()
-            shaped = self._texts[key] = _shaped(text, width, _ALIGNMENTS[direction, column], option)
+            shaped = self._texts[key] = _shaped(
+                text, width, painting.alignments[direction, column], option
+            )
         # Where the style puts it: the text rect's left edge (the layout aligns the line
         # within its width), centred vertically in whole pixels.
         height = round(shaped.size().height())
@@ -327,11 +353,9 @@ class SpanDelegate(QStyledItemDelegate):
         painter.setPen(foreground.color() if foreground else option.palette.color(_TEXT_ROLE))
         painter.drawStaticText(QPointF(rect.left() + margin, y), shaped)
 
-    def _style_margin(self, option: QStyleOptionViewItem) -> int:
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        self._margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
-        return self._margin
+    def _first_paint(self, option: QStyleOptionViewItem) -> CellPainting:
+        self._painting = CellPainting.of(option)
+        return self._painting
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         model = index.model()
@@ -357,6 +381,8 @@ def _shaped(
     text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
 ) -> QStaticText:
     """``text`` elided to ``width`` and laid out in it as the style does, shaped once."""
+    from PySide6.QtGui import QStaticText, QTextOption, QTransform
+
     shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
     shaped = QStaticText(shown)
     text_option = QTextOption()
