@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
-    QPointF,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QPalette
@@ -351,7 +350,7 @@ class SpanDelegate(QStyledItemDelegate):
         y = rect.top() + (rect.height() - height) // 2
         foreground = look.foreground
         painter.setPen(foreground.color() if foreground else option.palette.color(_TEXT_ROLE))
-        painter.drawStaticText(QPointF(rect.left() + margin, y), shaped)
+        painter.drawStaticText(rect.left() + margin, y, shaped)
 
     def _first_paint(self, option: QStyleOptionViewItem) -> CellPainting:
         self._painting = CellPainting.of(option)
@@ -380,11 +379,22 @@ class SpanDelegate(QStyledItemDelegate):
 def _shaped(
     text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
 ) -> QStaticText:
-    """``text`` elided to ``width`` and laid out in it as the style does, shaped once."""
+    """``text`` laid out in ``width`` as the style does, shaped once; elided as the style
+    elides it when it does not fit (measured by that layout: one shaping for a text that
+    fits, which most span texts do)."""
+    shaped = _laid_out(text, width, alignment, option)
+    if shaped.size().width() > width:  # the layout's width: the text's own when wider
+        shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        shaped = _laid_out(shown, width, alignment, option)
+    return shaped
+
+
+def _laid_out(
+    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
+) -> QStaticText:
     from PySide6.QtGui import QStaticText, QTextOption, QTransform
 
-    shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-    shaped = QStaticText(shown)
+    shaped = QStaticText(text)
     text_option = QTextOption()
     text_option.setTextDirection(option.direction)  # the paragraph direction the style uses
     text_option.setWrapMode(QTextOption.WrapMode.ManualWrap)
