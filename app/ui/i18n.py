@@ -165,7 +165,8 @@ def language_menu(window: MainWindow, parent: QMenu) -> dict[str, QAction]:
         ("en", QCoreApplication.translate("Menus", "&English")),
         ("system", QCoreApplication.translate("Menus", "&System language")),
     ):
-        action = QAction(text, window)
+        action = QAction(window)  # as app.ui.menus: no QIcon before the first paint
+        action.setText(text)
         action.setCheckable(True)
         action.setChecked(choice == chosen)
         group.addAction(action)

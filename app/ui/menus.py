@@ -51,7 +51,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     def add(
         menu_name: str, name: str, text: str, slot: Callable[[], object], *keys: str
     ) -> QAction:
-        action = QAction(text, window)
+        action = QAction(window)  # not QAction(text, …): its overloads take PySide
+        action.setText(text)  # through QIcon's hundred-name enum (~2 ms of start-up)
         if keys:
             action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(lambda _checked=False: slot())
