@@ -6,8 +6,9 @@ article with 5,000 spans inserts one row instead of resetting the list.
 
 Painting the list is what a tag costs most after the article itself: about 90 visible
 cells, for each of which the standard delegate asks the model seven roles, each a call
-into Python. So each row's *look* (texts, colours) is computed once per span and cached,
-and the list's delegate fills a cell's style option from it in one call.
+into Python, and the style shapes the cell's text three times. So each row's *look*
+(texts, colours) is computed once per span and cached, and the list's delegate paints a
+plain cell from it with a text shaped once (see SpanDelegate).
 """
 
 from __future__ import annotations
@@ -302,10 +303,11 @@ class SpanDelegate(QStyledItemDelegate):
     """Paints a plain cell itself, from the row's cached look and a cached shaped text.
 
     The style's paint lays a cell's text out three times (to size it, to elide it, to draw
-    it), shaping the Arabic each time: two thirds of a tag's cost in a long article, where
-    the list repaints about 90 cells. A plain cell here is one fill and one drawing of glyphs
-    shaped once. Selected, focused or hovered cells still get the style's paint (with their
-    option filled from the look in one call), and editing is the standard delegate's.
+    it), shaping the Arabic each time, and a tag in a long article repaints about 90 cells.
+    A plain cell here is one fill and one drawing of glyphs shaped once, and kept while the
+    text, the column's width and the layout direction stay the same. Selected, focused or
+    hovered cells still get the style's paint (with their option filled from the look in
+    one call), and editing is the standard delegate's.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
