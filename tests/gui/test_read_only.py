@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from storage import open_project
 from storage.lock import lock_path, read_holder
 from tests.gui.conftest import ARTICLES
-from tests.gui.helpers import stored_spans
+from tests.gui.helpers import shown_window, stored_spans
 
 RAQQA = ARTICLES[0]["text"]
 EDITING = ("import", "delete", "labels", "done_next", "skip")
@@ -31,17 +31,6 @@ def held_by_bob(project_path: Path) -> Iterator[object]:
     holder = open_project(project_path, holder="<b>bob</b>")  # markup must show literally
     yield holder
     holder.close()
-
-
-def _open_window(project_path: Path, qtbot):  # type: ignore[no-untyped-def]
-    from app.ui import create_window
-
-    window = create_window(project_path, "alice")
-    qtbot.addWidget(window)
-    window.resize(1200, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def _tag(window, start: int, end: int, key: Qt.Key = Qt.Key.Key_1) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +46,7 @@ def _count(db: sqlite3.Connection, table: str) -> int:
 def test_a_project_held_elsewhere_opens_read_only_with_a_banner(
     project_path: Path, held_by_bob, qtbot, db: sqlite3.Connection
 ) -> None:
-    window = _open_window(project_path, qtbot)
+    window = shown_window(project_path, qtbot)
     banner = window.read_only.banner
     assert window.project.read_only and window.project.lock is None
     assert banner.isVisible()
@@ -84,7 +73,7 @@ def test_a_project_held_elsewhere_opens_read_only_with_a_banner(
 def test_try_again_takes_the_project_once_its_holder_has_closed_it(
     project_path: Path, held_by_bob, qtbot, db: sqlite3.Connection
 ) -> None:
-    window = _open_window(project_path, qtbot)
+    window = shown_window(project_path, qtbot)
     window.step_document(1)
     qtbot.mouseClick(window.read_only.banner.try_again, Qt.MouseButton.LeftButton)
     assert window.project.read_only and window.read_only.banner.isVisible()
@@ -202,7 +191,7 @@ def test_a_read_only_file_opens_read_only(project_path: Path, qtbot) -> None:
                 "running as root: chmod does not stop root from writing; the refusal itself "
                 "is covered by test_a_write_sqlite_refuses_mid_session_and_try_again"
             )
-        window = _open_window(project_path, qtbot)
+        window = shown_window(project_path, qtbot)
         assert window.project.read_only
         assert window.read_only.banner.text.text() == (
             "Open read-only: this file (or its folder) cannot be written"
