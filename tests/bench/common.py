@@ -71,6 +71,10 @@ class Sizes:
         return scaled(11, self.scale**0.25, 2)
 
     @property
+    def io_reps(self) -> int:  # runs of each import/export command and of its baseline
+        return scaled(3, self.scale**0.25, 1)
+
+    @property
     def process_reps(self) -> int:  # fresh child processes per side
         return scaled(7, self.scale**0.25, 2)
 
