@@ -30,6 +30,7 @@ from app.text.tokens import (
     COMMON_EXTENDS,
     COMMON_LETTERS,
     FAST_TOKEN,
+    FAST_TOKEN_RUNS,
     NEWLINES,
     NUMBER_SEPARATORS,
     SEPARATOR_MARKS,
@@ -280,15 +281,31 @@ def fast_conll_lines(text: str, spans: Sequence[Span], scheme: str, separator: s
 
 class _Segments:
     """A text cut at points that no token crosses, whatever layer is written: each
-    segment's tokens and ``O`` lines (a sentence break is a segment of its own, a blank
-    line)."""
+    segment's ``O`` lines (a sentence break is a segment of its own, a blank line) and,
+    once asked for, its tokens."""
 
-    __slots__ = ("lines", "points", "tokens")
+    __slots__ = ("lines", "points", "text", "tokens")
 
-    def __init__(self, points: list[int], tokens: list[list[str]], lines: list[str]) -> None:
+    def __init__(
+        self, text: str, points: list[int], tokens: list[list[str] | None], lines: list[str]
+    ) -> None:
+        self.text = text
         self.points = points  # segment k is text[points[k]:points[k + 1]]
-        self.tokens = tokens
+        self.tokens = tokens  # None: not cut yet (only a span's segments ever are)
         self.lines = lines
+
+    def tokens_of(self, index: int) -> list[str]:
+        found = self.tokens[index]
+        if found is None:  # a segment the regex knows entirely (the others are cut already)
+            found = FAST_TOKEN.findall(self.text, self.points[index], self.points[index + 1])
+            self.tokens[index] = found
+        return found
+
+
+# Between segments while all of a text's segments are cut in one pass (see _outside_lines):
+# a character no text holds, that the regex finds as a token of its own.
+_MARK = "\x00"
+_RUNS = re.compile(f"{_MARK}|{FAST_TOKEN_RUNS}")
 
 
 class FastText:
@@ -356,23 +373,47 @@ class FastText:
                     if edge not in points and 0 < edge < length and self._shared_edge(edge):
                         points.add(edge)
         ordered = sorted(points)
-        findall = FAST_TOKEN.findall
-        tokens = [findall(text, start, end) for start, end in pairwise(ordered)]
+        tokens: list[list[str] | None] = [None] * (len(ordered) - 1)
+        lines = self._outside_lines(ordered)
+        if lines is None:
+            outside = self._outside
+            findall = FAST_TOKEN.findall
+            tokens = [findall(text, start, end) for start, end in pairwise(ordered)]
+            lines = [outside.join(found) + outside if found else "" for found in tokens]
         # The few segments holding a character the regex does not know: cut again, the
         # words holding one by the careful tokenizer.
         for index in {bisect_right(ordered, position) - 1 for position in self._unknowns}:
-            tokens[index] = _tokens(text, ordered[index], ordered[index + 1], False)
-        outside = self._outside
-        lines = [outside.join(found) + outside if found else "" for found in tokens]
+            found = _tokens(text, ordered[index], ordered[index + 1], False)
+            tokens[index] = found
+            lines[index] = self._outside.join(found) + self._outside if found else ""
         # A sentence break is a blank line, if a token came since the last one (the careful
-        # tokenizer finds none in a word of joiners alone).
-        previous = 0
+        # tokenizer finds none in a word of joiners alone). A break's own segment holds
+        # separators alone.
+        previous = -1
         for start in gaps:
             index = bisect_left(ordered, start)
-            if any(tokens[previous:index]):
+            if any(lines[previous + 1 : index]):
                 lines[index] = "\n"
             previous = index
-        return _Segments(ordered, tokens, lines)
+        return _Segments(text, ordered, tokens, lines)
+
+    def _outside_lines(self, points: list[int]) -> list[str] | None:
+        """Each segment's ``O`` lines, as the regex tokenizes it, from one regex pass over
+        the whole text with a mark at each cut (the regex stops at a mark as at the end
+        of a segment; letter tokens one space apart come as one match, their spaces then
+        replaced by line ends in C). None where a mark or a double space forbids it."""
+        text = self.text
+        if _MARK in text:
+            return None
+        pieces = _RUNS.findall(_MARK.join([text[start:end] for start, end in pairwise(points)]))
+        if not pieces:
+            return [""] * (len(points) - 1)
+        joined = " ".join(pieces)
+        if "  " in joined:  # a double space inside a run would make an empty token
+            return None
+        outside = self._outside
+        lines = (joined + " ").replace(" ", outside).split(_MARK + outside)
+        return lines if len(lines) == len(points) - 1 else None
 
     def _cut_at(self, segments: _Segments, cuts: Sequence[int]) -> _Segments:
         """``segments`` with those that ``cuts`` fall inside cut there: this layer's copy."""
@@ -387,7 +428,7 @@ class FastText:
             tokens[index : index + 1] = pieces
             lines[index : index + 1] = [outside.join(p) + outside if p else "" for p in pieces]
             points[index + 1 : index + 1] = bounds[1:-1]
-        return _Segments(points, tokens, lines)
+        return _Segments(self.text, points, tokens, lines)
 
     def lines(self, spans: Sequence[Span], scheme: str) -> str | None:
         """The lines of one layer's ``spans`` (sorted by start), or None when they need
@@ -405,7 +446,7 @@ class FastText:
     def _write(self, segments: _Segments, spans: Sequence[Span], scheme: str) -> str | None:
         """The lines, "" when a span has no token, or None when a span edge is not where
         a segment begins (the first look for each span is also where it is written)."""
-        points, lines, tokens = segments.points, segments.lines, segments.tokens
+        points, lines, tokens_of = segments.points, segments.lines, segments.tokens_of
         separator = self._outside[:-2]
         out: list[str] = []
         position = 0  # the first segment not written yet
@@ -416,9 +457,9 @@ class FastText:
                 return None
             out += lines[position:first]
             if last == first + 1:
-                found = tokens[first]
+                found = tokens_of(first)
             else:  # a sentence break inside the span is no break: one entity
-                found = [token for index in range(first, last) for token in tokens[index]]
+                found = [token for index in range(first, last) for token in tokens_of(index)]
             if not found:
                 return ""
             begin, inside, end, alone = _entity_lines(span.label, scheme, separator)

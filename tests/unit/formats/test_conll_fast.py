@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.formats.conll import plan_document
-from app.formats.conll_fast import SEPARATOR_CHARS, fast_conll_lines
-from app.text.tokens import NEWLINES, is_separator
+from app.formats.conll_fast import SEPARATOR_CHARS, FastText, fast_conll_lines
+from app.text.tokens import FAST_TOKEN, NEWLINES, is_separator
 from storage import Span
 from tests.bench.generate import Generator
 
@@ -151,3 +152,28 @@ def test_a_span_inside_a_word_stays_on_the_fast_path() -> None:
     assert lines is not None
     assert "و O\nالجيش S-ACTOR\n" in lines and "ب O\nحلب S-LOCATION\n" in lines
     assert lines == careful_lines(text, spans, "bioes", " ")
+
+
+@pytest.mark.parametrize(
+    ("text", "one_pass"),
+    [
+        ("قصف «حلب» صباحا، وقتل 3.5 ألف مدني في 8 نوفمبر 2023. ثم انسحب؟ لا", True),
+        ("قصف حلب، ثم  انسحب الجيش.", False),  # a double space: each segment apart
+        ("قصف حلب\x00 وقتل", False),  # the mark between segments (canonical text has none)
+        ("   ", True),  # no token at all
+    ],
+)
+def test_outside_lines_in_one_pass_are_each_segments_own(text: str, one_pass: bool) -> None:
+    """The one regex pass over the whole text, with a mark at each cut, gives each
+    segment the lines that cutting it alone gives (or declines)."""
+    start = text.find("حلب")
+    spans = [Span("s", 1, "alice", start, start + 3, "LOCATION", "حلب")] if start >= 0 else []
+    fast = FastText(text, " ", [spans])
+    assert fast._segments is not None
+    points = fast._segments.points
+    assert len(points) >= 3 or not spans  # cut at the span (and at the sentence breaks)
+    lines = fast._outside_lines(points)
+    assert (lines is not None) is one_pass
+    if lines is not None:
+        apart = [" O\n".join(FAST_TOKEN.findall(text, a, b)) for a, b in pairwise(points)]
+        assert lines == [f"{found} O\n" if found else "" for found in apart]
