@@ -14,10 +14,10 @@ from app.formats.atomic import atomic_text_writer
 from app.paths import config_dir
 
 if TYPE_CHECKING:
-    from storage.backups import BackupPolicy
+    from storage.backup_policy import BackupPolicy
 
 RECENT_LIMIT = 10
-# settings.json keys of the backup policy (storage.backups.BackupPolicy has the defaults)
+# settings.json keys of the backup policy (storage.backup_policy.BackupPolicy has the defaults)
 BACKUP_ON_OPEN = "backup_on_open"  # true / false
 BACKUP_EVERY_MINUTES = "backup_every_minutes"  # of activity; 0: no timed backups
 BACKUP_KEEP = "backup_keep"  # automatic backups kept, at least 1
@@ -55,7 +55,7 @@ class Settings:
 
     def backup_policy(self) -> BackupPolicy:
         """The policy these settings give; a missing or nonsensical value takes the default."""
-        from storage.backups import BackupPolicy
+        from storage.backup_policy import BackupPolicy
 
         default = BackupPolicy()
         on_open = self._values.get(BACKUP_ON_OPEN, default.on_open)

@@ -52,15 +52,6 @@ class BackupError(ProjectError):
 
 
 @dataclass(frozen=True)
-class BackupPolicy:
-    """When automatic backups are taken; the user's settings (app.settings) hold it."""
-
-    on_open: bool = True
-    every_minutes: int = 10  # of activity (committed writes); 0: no timed backups
-    keep: int = 10  # automatic backups kept; older ones are deleted
-
-
-@dataclass(frozen=True)
 class Backup:
     path: Path
     taken_at: datetime  # UTC

@@ -21,10 +21,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from app.ui.messages import backup_failure, project_error
 from storage import NotAProjectError, Project, ProjectError
-from storage.backups import Backup, BackupPolicy, take_backup
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
+    from storage.backup_policy import BackupPolicy
+    from storage.backups import Backup
 
 # How long closing the window waits for a backup under way (a killed one leaves only a
 # hidden partial file, cleared by a later backup).
@@ -117,6 +118,8 @@ class BackupScheduler(QObject):
 
     def _run(self, path: Path, keep: int) -> None:
         """On the worker thread; the signals reach the window on its own thread (queued)."""
+        from storage.backups import take_backup  # loaded by the first backup, not at start-up
+
         try:
             backup = take_backup(path, keep=keep, if_changed=True)
         # The messages are put in the interface's language here (translate is thread-safe).

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app.assist.gazetteer import Gazetteer, name_counts
 from storage import ProjectError, open_project
 
 log = logging.getLogger(__name__)
@@ -77,6 +76,9 @@ class GazetteerLoader(QObject):
         self._thread = None
 
     def _build(self, path: Path, request: int, cancelled: threading.Event) -> None:
+        # Imported here, on the thread: the window's start-up does not load it.
+        from app.assist.gazetteer import Gazetteer, name_counts
+
         try:
             project = open_project(path, read_only=True)
         except (ProjectError, sqlite3.Error) as error:

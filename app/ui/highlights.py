@@ -16,18 +16,21 @@ as in a short one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
-from app.assist.suggestion import Suggestion
 from app.text.offsets import Utf16Map
 from storage import Span
+
+if TYPE_CHECKING:
+    from app.assist.suggestion import Suggestion
 
 Segment = tuple[int, int, tuple[Span, ...]]
 # The spans that overlap [start, end) (code points): AnnotationSession.overlapping.
 Overlapping = Callable[[int, int], Sequence[Span]]
 # The suggestions shown over [start, end) (app.ui.suggestions): never overlapping a span.
-ShownSuggestions = Callable[[int, int], Sequence[Suggestion]]
+ShownSuggestions = Callable[[int, int], Sequence["Suggestion"]]
 
 
 def segments(spans: Sequence[Span], start: int, end: int) -> list[Segment]:

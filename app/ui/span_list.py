@@ -23,13 +23,12 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -40,8 +39,8 @@ from app.ui.session import AnnotationSession
 from storage import Span
 
 if TYPE_CHECKING:  # imported where first painted: each makes PySide build its enum types
-    from PySide6.QtGui import QPainter, QStaticText
-    from PySide6.QtWidgets import QStyle
+    from PySide6.QtGui import QPainter, QPalette, QStaticText
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 SpanUuidRole = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Label", "Text", "Attributes")
@@ -67,27 +66,29 @@ _SELECTABLE = (
     Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 )
 _EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
-_TEXT_ROLE = QPalette.ColorRole.Text
 _LABEL_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RESHAPING_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
 _MAX_SHAPED_TEXTS = 4096  # about 45 screens of rows
-_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 
 
 class CellPainting(NamedTuple):
     """What painting a plain cell needs from the style, read at the first cell painted.
 
-    Not at import: the first use of QStyle from Python makes PySide build all of its
-    enum types (~10 ms), which a window whose span list is empty never needs.
+    Not at import: the first use of QStyle (or of QStyleOptionViewItem, QPalette) from
+    Python makes PySide build all of its enum types (~10 ms for QStyle), which a window
+    whose span list is empty never needs.
     """
 
     margin: int  # the style's text margin, left and right
     styled_states: QStyle.StateFlag  # cells in these states get the style's paint
     alignments: dict[tuple[Qt.LayoutDirection, int], Qt.AlignmentFlag]  # mirrored in RTL
+    text_role: QPalette.ColorRole  # the palette's text colour
+    has_display: QStyleOptionViewItem.ViewItemFeature  # a cell's only feature: its text
 
     @classmethod
     def of(cls, option: QStyleOptionViewItem) -> CellPainting:
-        from PySide6.QtWidgets import QStyle
+        from PySide6.QtGui import QPalette
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
@@ -104,6 +105,8 @@ class CellPainting(NamedTuple):
             margin,
             states.State_Selected | states.State_HasFocus | states.State_MouseOver,
             alignments,
+            QPalette.ColorRole.Text,
+            QStyleOptionViewItem.ViewItemFeature.HasDisplay,
         )
 
 
@@ -351,7 +354,8 @@ class SpanDelegate(QStyledItemDelegate):
         height = round(shaped.size().height())
         y = rect.top() + (rect.height() - height) // 2
         foreground = look.foreground
-        painter.setPen(foreground.color() if foreground else option.palette.color(_TEXT_ROLE))
+        pen = foreground.color() if foreground else option.palette.color(painting.text_role)
+        painter.setPen(pen)
         painter.drawStaticText(rect.left() + margin, y, shaped)
 
     def _first_paint(self, option: QStyleOptionViewItem) -> CellPainting:
@@ -364,18 +368,19 @@ class SpanDelegate(QStyledItemDelegate):
         if look is None:
             super().initStyleOption(option, index)
             return
+        painting = self._painting or self._first_paint(option)
         column = index.column()
         option.index = index  # type: ignore[assignment]
         option.text = look.texts[column]
         # The span list starts cells with no features (no word wrap, no alternating
         # colours): set, not or-ed, which spares reading an enum back from Qt every cell.
-        option.features = _HAS_DISPLAY
+        option.features = painting.has_display
         if column == TEXT_COLUMN:
             option.displayAlignment = _TEXT_ALIGNMENT
         if column == 0 and look.background is not None:
             option.backgroundBrush = look.background
         if look.foreground is not None:
-            option.palette.setBrush(_TEXT_ROLE, look.foreground)
+            option.palette.setBrush(painting.text_role, look.foreground)
 
 
 def _shaped(

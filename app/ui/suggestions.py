@@ -29,9 +29,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor, QUndoCommand
 from PySide6.QtWidgets import QMenu
 
-from app.assist.gazetteer import LABELS as NAME_LABELS
-from app.assist.gazetteer import Gazetteer, PreparedText, build_gazetteer, find_names, prepare
-from app.assist.suggestion import Suggestion
 from app.settings import SHOW_SUGGESTIONS
 from app.ui.commands import TagSpan
 from app.ui.gazetteer_loader import GazetteerLoader
@@ -42,7 +39,9 @@ from storage import Span
 from storage.suggestion_rejections import SuggestionRejectionStore
 
 if TYPE_CHECKING:
+    from app.assist.gazetteer import Gazetteer, PreparedText
     from app.assist.suggest import Key
+    from app.assist.suggestion import Suggestion
     from app.ui.main_window import MainWindow
     from app.ui.session import AnnotationSession
 
@@ -151,6 +150,8 @@ class SuggestionOverlay(QObject):
                 if not self._gazetteer_request:
                     self._gazetteer_request = self._loader.start(path)
                 return
+            from app.assist.gazetteer import Gazetteer  # after the first paint, as below
+
             self.gazetteer = Gazetteer.from_project(session.project)
         gazetteer = self.gazetteer
         # Loaded here, after the first paint: its recognizers' tables take ~20 ms to build.
@@ -219,6 +220,8 @@ class SuggestionOverlay(QObject):
         session = self.session
         if session is None or old_row != -1 or new_row < 0:
             return
+        from app.assist.gazetteer import LABELS as NAME_LABELS  # loaded by now (_compute)
+
         span = session.spans[new_row]
         if span.label not in NAME_LABELS:
             return
@@ -237,6 +240,7 @@ class SuggestionOverlay(QObject):
         session = self.session
         if generation != self._generation or session is None or session.document is None:
             return  # another article is open by now
+        from app.assist.gazetteer import build_gazetteer, find_names, prepare
         from app.assist.suggest import merge_into
 
         text = session.document.text

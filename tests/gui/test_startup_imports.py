@@ -1,6 +1,6 @@
 """Start-up imports only what the first painted window needs: the format registry (every
-reader and writer and their libraries), the importer, the exporter and the dialogs load
-when a command or a menu first asks for them."""
+reader and writer and their libraries), the importer, the exporter, the dialogs and the
+backup code load when a command, a menu or the first backup asks for them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ NOT_AT_START_UP = (
     "charset_normalizer",
     "cassis",
     "ctypes.util",
+    "storage.backups",  # the first backup is 3 s after the window opens
 )
 
 CHILD = """
