@@ -220,14 +220,15 @@ class SuggestionOverlay(QObject):
         session = self.session
         if session is None or old_row != -1 or new_row < 0:
             return
+        if self.gazetteer is None and not self._gazetteer_request:
+            return  # none yet, none coming (suggestions off): no gazetteer to load in a key
         from app.assist.gazetteer import LABELS as NAME_LABELS  # loaded by now (_compute)
 
         span = session.spans[new_row]
         if span.label not in NAME_LABELS:
             return
-        if self.gazetteer is None:
-            if self._gazetteer_request:  # not in the snapshot being read
-                self._tagged_meanwhile.append((span.text, span.label))
+        if self.gazetteer is None:  # being built: not in the snapshot being read
+            self._tagged_meanwhile.append((span.text, span.label))
             return
         known = len(self.gazetteer)
         self.gazetteer.add(span.text, span.label)
