@@ -1,11 +1,13 @@
 """Export a big project in parts: worker processes write ranges of documents.
 
 JSONL and CoNLL files are the concatenation of their documents' chunks in id order. The
-documents are cut into contiguous id ranges (a few per worker, each about an equal share
-of the text); each worker opens the project read-only and writes the range it is given,
-then the next one left, with the very functions the in-process export uses
-(:func:`app.core.exporting.write_part`) into part files; this process joins the parts in
-order into the atomic outputs: the same bytes, on every core.
+documents are cut into contiguous id ranges, handed out in order, each a smaller share of
+the text than the one before (:func:`range_shares`); each worker opens the project
+read-only and writes the range it is given, then the next one left, with the very
+functions the in-process export uses (:func:`app.core.exporting.write_part`) into part
+files. This process appends each part to the atomic outputs as soon as every range before
+it is done too, while the workers go on: the same bytes, on every core, and at the end
+only the last parts are left to join.
 
 The parts live in a hidden folder beside the first output, named like the temporaries of
 :mod:`app.formats.atomic` and locked while it lives: the next export of that output
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import traceback
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from multiprocessing.connection import Connection, wait
@@ -46,9 +48,12 @@ if TYPE_CHECKING:
 THRESHOLD = 5000
 MAX_WORKERS = 4
 WORKERS_VARIABLE = "TAWSIM_EXPORT_WORKERS"  # 1 forces the in-process export
-# Ranges of documents per worker: a worker that finishes one takes the next, so that one
-# slowed down (its core shared with another program) leaves more of the work to the others.
-RANGES_PER_WORKER = 8
+# A worker that finishes a range takes the next, so that one slowed down (its core shared
+# with another program) leaves more of the work to the others; ranges shrink as they are
+# handed out (each this fraction of the text left per worker), down to this smallest share
+# per worker, so that the workers finish within a small range of each other.
+SHARE_OF_WHAT_IS_LEFT = 0.5
+SMALLEST_SHARE = 1 / 64
 # A worker reports its position in its range every this many documents (and when done).
 REPORT_EVERY = 250
 # How long this process waits for a report before asking ``progress`` again (seconds).
@@ -86,16 +91,34 @@ def worker_count(project: Project, documents: int) -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
-def id_ranges(project: Project, parts: int) -> list[tuple[tuple[int, int], int]]:
-    """At most ``parts`` contiguous ``[first, end)`` id ranges holding about an equal share
-    of the text (and the number of documents in each): one query down a covering index."""
+def range_shares(workers: int) -> list[float]:
+    """Each range's share of the text, in the order they are handed out: the first ones
+    large (few ranges, few parts), the last ones small (a worker that takes the last range
+    while the others finish theirs holds everyone up for a small range only)."""
+    shares: list[float] = []
+    left = 1.0
+    smallest = SMALLEST_SHARE / workers
+    while left > 0:
+        share = max(left * SHARE_OF_WHAT_IS_LEFT / workers, smallest)
+        if left - share < smallest / 2:  # too little for a range of its own
+            share = left
+        shares.append(share)
+        left -= share
+    return shares
+
+
+def id_ranges(project: Project, shares: Sequence[float]) -> list[tuple[tuple[int, int], int]]:
+    """Contiguous ``[first, end)`` id ranges holding about ``shares`` of the text (fewer
+    where there are fewer documents), with the number of documents in each: one query
+    down a covering index."""
     rows = project.conn.execute("SELECT id, length FROM documents ORDER BY id").fetchall()
     if not rows:
         return []
     ids = [row[0] for row in rows]
     # A document costs its text and a little more (its line, its DOCSTART, its spans).
     weights = list(accumulate(length + 64 for _, length in rows))
-    cuts = sorted({bisect_left(weights, weights[-1] * k / parts) + 1 for k in range(1, parts)})
+    bounds = list(accumulate(shares))[:-1]
+    cuts = sorted({bisect_left(weights, weights[-1] * bound) + 1 for bound in bounds})
     starts = [0, *(cut for cut in cuts if 0 < cut < len(ids))]
     ends = [*starts[1:], len(ids)]
     return [
@@ -117,15 +140,27 @@ def write_in_parts(
     """Write ``job``'s outputs as :func:`app.core.exporting.write_part` writes them in one
     process, by ``workers`` processes; ``omissions`` and ``report`` get what they would."""
     assert project.path is not None  # worker_count: a project file, which workers can open
-    ranges = id_ranges(project, workers * RANGES_PER_WORKER)
-    with _parts_folder(outs[0]) as folder:
+    ranges = id_ranges(project, range_shares(workers))
+    with _parts_folder(outs[0]) as folder, contextlib.ExitStack() as opened:
+        streams = [opened.enter_context(atomic_binary_writer(out)) for out in outs]
         parts = [[folder / f"{r}-{o}" for o in range(len(outs))] for r in range(len(ranges))]
-        results = _run(project.path, job, ranges, parts, workers, progress, total)
-        for index, out in enumerate(outs):
-            with atomic_binary_writer(out) as stream:
-                for files in parts:
-                    _append(stream, files[index])
-                    files[index].unlink()  # its space is free as soon as it is copied
+        joined = 0  # the ranges whose parts are in the outputs
+
+        def join(done: Container[int]) -> None:
+            nonlocal joined
+            if joined not in done:
+                return
+            while joined in done:
+                for stream, part in zip(streams, parts[joined], strict=True):
+                    _append(stream, part)
+                    part.unlink()  # its space is free as soon as it is copied
+                joined += 1
+            # On disk while the workers go on: the output's own sync at the end (before
+            # its rename) is then left with the last parts alone.
+            for stream in streams:
+                os.fsync(stream.fileno())
+
+        results = _run(project.path, job, ranges, parts, workers, progress, total, join)
     for index, omitted in enumerate(omissions):
         noted = False
         for result in results:
@@ -207,9 +242,11 @@ def _run(
     workers: int,
     progress: Progress | None,
     total: int,
+    finished: Callable[[Container[int]], None],
 ) -> list[PartResult]:
     """Write every range with ``workers`` processes, each given the next range as soon as
-    it is done with one; report progress as they go. The results, in range order."""
+    it is done with one; report progress as they go, and call ``finished`` with the ranges
+    done so far each time one is. The results, in range order."""
     from app.core.exporting import ExportCancelled
 
     context = start_context()
@@ -256,6 +293,7 @@ def _run(
                     results[index] = payload
                     positions[index] = ranges[index][1]
                     give(worker)
+                    finished(results)
                 else:
                     positions[index] = payload
             if progress is not None and not progress(sum(positions), total):

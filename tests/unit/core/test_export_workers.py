@@ -167,8 +167,21 @@ def test_parts_join_into_the_same_bytes(
     assert sorted(os.listdir(tmp_path / "parts")) == sorted(os.listdir(tmp_path / "serial"))
 
 
-def test_ranges_cover_every_document_in_order_with_equal_text(big: Project) -> None:
-    ranges = export_workers.id_ranges(big, 3)
+def test_ranges_shrink_as_they_are_handed_out_down_to_a_small_last_one() -> None:
+    for workers in (1, 2, 3, 4, 16):
+        shares = export_workers.range_shares(workers)
+        assert sum(shares) == pytest.approx(1)
+        assert shares[:-1] == sorted(shares[:-1], reverse=True)
+        assert shares[0] == pytest.approx(export_workers.SHARE_OF_WHAT_IS_LEFT / workers)
+        # The last one takes what is left: between half and one and a half the smallest.
+        smallest = export_workers.SMALLEST_SHARE / workers
+        assert shares[-2] == pytest.approx(smallest)
+        assert smallest / 2 <= shares[-1] <= 1.5 * smallest
+        assert len(shares) < 10 * workers + 10  # a few more parts than workers, not thousands
+
+
+def test_ranges_cover_every_document_in_order_with_their_share_of_text(big: Project) -> None:
+    ranges = export_workers.id_ranges(big, [1 / 3] * 3)
     ids = big.documents.ids()
     assert ranges[0][0][0] == ids[0]
     assert [end for (_, end), _ in ranges][-1] == ids[-1] + 1
@@ -181,6 +194,11 @@ def test_ranges_cover_every_document_in_order_with_equal_text(big: Project) -> N
         for id_range, _ in ranges
     ]
     assert len(sizes) == 3 and max(sizes) < 1.1 * min(sizes)
+    halves = export_workers.id_ranges(big, [0.75, 0.25])
+    assert [count for _, count in halves] == [
+        pytest.approx(0.75 * len(ids), rel=0.1),
+        pytest.approx(0.25 * len(ids), rel=0.3),
+    ]
 
 
 @pytest.mark.usefixtures("workers")
