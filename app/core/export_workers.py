@@ -158,6 +158,7 @@ def write_in_parts(
             # On disk while the workers go on: the output's own sync at the end (before
             # its rename) is then left with the last parts alone.
             for stream in streams:
+                stream.flush()  # (a part copied through Python, where the kernel cannot)
                 os.fsync(stream.fileno())
 
         results = _run(project.path, job, ranges, parts, workers, progress, total, join)
