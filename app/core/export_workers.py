@@ -148,18 +148,18 @@ def write_in_parts(
 
         def join(done: Container[int]) -> None:
             nonlocal joined
-            if joined not in done:
-                return
+            first = joined
             while joined in done:
                 for stream, part in zip(streams, parts[joined], strict=True):
                     _append(stream, part)
                     part.unlink()  # its space is free as soon as it is copied
                 joined += 1
-            # On disk while the workers go on: the output's own sync at the end (before
-            # its rename) is then left with the last parts alone.
-            for stream in streams:
-                stream.flush()  # (a part copied through Python, where the kernel cannot)
-                os.fsync(stream.fileno())
+            # On disk while the workers go on, so that each output's own sync before its
+            # rename is left with the last parts alone (after those, it is that sync's job).
+            if first < joined < len(parts):
+                for stream in streams:
+                    stream.flush()  # (a part copied through Python, where the kernel cannot)
+                    os.fsync(stream.fileno())
 
         results = _run(project.path, job, ranges, parts, workers, progress, total, join)
     for index, omitted in enumerate(omissions):
