@@ -13,8 +13,9 @@ index is an optional cache beside the schema, not part of it:
   added where FTS5 is missing are noticed, and indexed at the next open here;
 - until then, and for needles shorter than three characters, the list scans the titles.
 
-The index holds no text of its own (``content=''``): it maps trigrams to document ids, and
-every candidate is checked against the document's title and id again.
+The index holds no text of its own (``content=''``): it maps trigrams (with positions) to
+document ids. A page's candidates are checked against the document's title and id again;
+a count trusts the phrase match, which is the substring match (see COUNT).
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ _INSERT = f"INSERT INTO {TABLE} (rowid, title, external_id) VALUES (?, ?, ?)"
 CANDIDATES = (
     f"d.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)"
     " AND (instr(d.title, ?) > 0 OR instr(d.external_id, ?) > 0)"
+)
+
+# How many documents hold the needle (parameter: the needle as an FTS phrase). A trigram
+# phrase matches exactly the titles and ids holding it (SQLite: "a query or phrase token
+# may match any sequence of characters within a row"), so only the document's existence is
+# checked, in the narrowest index: a document deleted elsewhere leaves its entry here.
+COUNT = (
+    f"SELECT count(*) FROM {TABLE} s CROSS JOIN documents d INDEXED BY documents_count"
+    f" ON d.id = s.rowid WHERE {TABLE} MATCH ?"
 )
 
 

@@ -8,39 +8,28 @@ Painting the list is what a tag costs most after the article itself: about 90 vi
 cells, for each of which the standard delegate asks the model seven roles, each a call
 into Python, and the style shapes the cell's text three times. So each row's *look*
 (texts, colours) is computed once per span and cached, and the list's delegate paints a
-plain cell from it with a text shaped once (see SpanDelegate).
+plain cell from it with a text shaped once (app.ui.cell_delegate).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QHeaderView,
-    QStyledItemDelegate,
-    QTableView,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
+from app.ui.cell_delegate import Look, LookTable
 from app.ui.i18n import label_name
 from app.ui.plain import tooltip
 from app.ui.session import AnnotationSession
 from storage import Span
-
-if TYPE_CHECKING:  # imported where first painted: each makes PySide build its enum types
-    from PySide6.QtGui import QPainter, QPalette, QStaticText
-    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 SpanUuidRole = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Label", "Text", "Attributes")
@@ -67,55 +56,7 @@ _SELECTABLE = (
 )
 _EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
 _LABEL_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_RESHAPING_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
-_MAX_SHAPED_TEXTS = 4096  # about 45 screens of rows
-
-
-class CellPainting(NamedTuple):
-    """What painting a plain cell needs from the style, read at the first cell painted.
-
-    Not at import: the first use of QStyle (or of QStyleOptionViewItem, QPalette) from
-    Python makes PySide build all of its enum types (~10 ms for QStyle), which a window
-    whose span list is empty never needs.
-    """
-
-    margin: int  # the style's text margin, left and right
-    styled_states: QStyle.StateFlag  # cells in these states get the style's paint
-    alignments: dict[tuple[Qt.LayoutDirection, int], Qt.AlignmentFlag]  # mirrored in RTL
-    text_role: QPalette.ColorRole  # the palette's text colour
-    has_display: QStyleOptionViewItem.ViewItemFeature  # a cell's only feature: its text
-
-    @classmethod
-    def of(cls, option: QStyleOptionViewItem) -> CellPainting:
-        from PySide6.QtGui import QPalette
-        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
-
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
-        states = QStyle.StateFlag
-        alignments = {
-            (direction, column): QStyle.visualAlignment(
-                direction, _TEXT_ALIGNMENT if column == TEXT_COLUMN else _LABEL_ALIGNMENT
-            )
-            for direction in (Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft)
-            for column in range(len(COLUMNS))
-        }
-        return cls(
-            margin,
-            states.State_Selected | states.State_HasFocus | states.State_MouseOver,
-            alignments,
-            QPalette.ColorRole.Text,
-            QStyleOptionViewItem.ViewItemFeature.HasDisplay,
-        )
-
-
-class Look(NamedTuple):
-    """How one span's row shows."""
-
-    texts: tuple[str, str, str]  # by column
-    background: QBrush | None  # of the label column
-    foreground: QBrush | None  # of every column: set when the stored text differs
+_PLAIN = (None,) * len(COLUMNS)  # no column with a colour of its own
 
 
 def format_attrs(attrs: dict[str, Any]) -> str:
@@ -229,7 +170,7 @@ class SpanListModel(QAbstractTableModel):
                 format_attrs(span.attrs) if span.attrs else "",
             ),
             background=self._brush(label.color) if label else None,
-            foreground=self._brush(MISMATCH_COLOR) if mismatched else None,
+            foregrounds=(self._brush(MISMATCH_COLOR),) * len(COLUMNS) if mismatched else _PLAIN,
         )
         return look
 
@@ -252,7 +193,8 @@ class SpanListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return look.background.color() if column == 0 and look.background else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return look.foreground.color() if look.foreground else None
+            foreground = look.foregrounds[column]
+            return foreground.color() if foreground else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_TEXT_ALIGNMENT) if column == TEXT_COLUMN else None
         span = self.session.spans[row]
@@ -302,123 +244,11 @@ class SpanListModel(QAbstractTableModel):
         return self.session.row_of(span_uuid)
 
 
-class SpanDelegate(QStyledItemDelegate):
-    """Paints a plain cell itself, from the row's cached look and a cached shaped text.
-
-    The style's paint lays a cell's text out three times (to size it, to elide it, to draw
-    it), shaping the Arabic each time, and a tag in a long article repaints about 90 cells.
-    A plain cell here is one fill and one drawing of glyphs shaped once, and kept while the
-    text, the column's width and the layout direction stay the same. Selected, focused or
-    hovered cells still get the style's paint (with their option filled from the look in
-    one call), and editing is the standard delegate's.
-    """
-
+class SpanList(LookTable):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        # By (text, width, column, direction): the text elided to the width, shaped.
-        self._texts: dict[tuple[str, int, int, Qt.LayoutDirection], QStaticText] = {}
-        self._painting: CellPainting | None = None
-
-    def forget_texts(self) -> None:
-        """The list's font or style changed: shape and elide every text again."""
-        self._texts.clear()
-        self._painting = None
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        model = index.model()
-        look = model.look(index.row()) if isinstance(model, SpanListModel) else None
-        painting = self._painting or self._first_paint(option)
-        if look is None or option.state & painting.styled_states:
-            super().paint(painter, option, index)
-            return
-        column = index.column()
-        rect = option.rect
-        if column == 0 and look.background is not None:
-            painter.fillRect(rect, look.background)
-        text = look.texts[column]
-        if not text:
-            return
-        margin = painting.margin
-        width = rect.width() - 2 * margin
-        direction = option.direction
-        key = (text, width, column, direction)
-        shaped = self._texts.get(key)
-        if shaped is None:
-            if len(self._texts) > _MAX_SHAPED_TEXTS:
-                self._texts.clear()
-            shaped = self._texts[key] = _shaped(
-                text, width, painting.alignments[direction, column], option
-            )
-        # Where the style puts it: the text rect's left edge (the layout aligns the line
-        # within its width), centred vertically in whole pixels.
-        height = round(shaped.size().height())
-        y = rect.top() + (rect.height() - height) // 2
-        foreground = look.foreground
-        pen = foreground.color() if foreground else option.palette.color(painting.text_role)
-        painter.setPen(pen)
-        painter.drawStaticText(rect.left() + margin, y, shaped)
-
-    def _first_paint(self, option: QStyleOptionViewItem) -> CellPainting:
-        self._painting = CellPainting.of(option)
-        return self._painting
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
-        model = index.model()
-        look = model.look(index.row()) if isinstance(model, SpanListModel) else None
-        if look is None:
-            super().initStyleOption(option, index)
-            return
-        painting = self._painting or self._first_paint(option)
-        column = index.column()
-        option.index = index  # type: ignore[assignment]
-        option.text = look.texts[column]
-        # The span list starts cells with no features (no word wrap, no alternating
-        # colours): set, not or-ed, which spares reading an enum back from Qt every cell.
-        option.features = painting.has_display
-        if column == TEXT_COLUMN:
-            option.displayAlignment = _TEXT_ALIGNMENT
-        if column == 0 and look.background is not None:
-            option.backgroundBrush = look.background
-        if look.foreground is not None:
-            option.palette.setBrush(painting.text_role, look.foreground)
-
-
-def _shaped(
-    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
-) -> QStaticText:
-    """``text`` laid out in ``width`` as the style does, shaped once; elided as the style
-    elides it when it does not fit (measured by that layout: one shaping for a text that
-    fits, which most span texts do)."""
-    shaped = _laid_out(text, width, alignment, option)
-    if shaped.size().width() > width:  # the layout's width: the text's own when wider
-        shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-        shaped = _laid_out(shown, width, alignment, option)
-    return shaped
-
-
-def _laid_out(
-    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
-) -> QStaticText:
-    from PySide6.QtGui import QStaticText, QTextOption, QTransform
-
-    shaped = QStaticText(text)
-    text_option = QTextOption()
-    text_option.setTextDirection(option.direction)  # the paragraph direction the style uses
-    text_option.setWrapMode(QTextOption.WrapMode.ManualWrap)
-    text_option.setAlignment(alignment)
-    shaped.setTextOption(text_option)
-    shaped.setTextWidth(width)
-    shaped.setTextFormat(Qt.TextFormat.PlainText)  # never rich text: a span's text is data
-    shaped.prepare(QTransform(), option.font)
-    return shaped
-
-
-class SpanList(QTableView):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        # (Label, Text, Attributes): Arabic texts read from the right.
+        super().__init__((_LABEL_ALIGNMENT, _TEXT_ALIGNMENT, _LABEL_ALIGNMENT), parent)
         self.setObjectName("spanList")
-        self.delegate = SpanDelegate(self)
-        self.setItemDelegate(self.delegate)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(
@@ -429,12 +259,6 @@ class SpanList(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(26)
-        self.setWordWrap(False)  # SpanDelegate relies on it (no WrapText feature)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in _RESHAPING_CHANGES:
-            self.delegate.forget_texts()
-        super().changeEvent(event)
 
     def setModel(self, model: Any) -> None:
         super().setModel(model)

@@ -4,10 +4,13 @@ the plain join over the documents table gives, with and without gaps in the ids.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.text.canonical import sha256
 from storage import DocumentRow, Project, Span, open_project, search
@@ -126,6 +129,43 @@ def test_list_queries_agree_when_ids_have_gaps(listed: tuple[Project, int]) -> N
     check_all(project, alice)
     bob = project.annotator("bob").id
     check_all(project, bob)
+
+
+# Arabic with marks and tatweel, Latin of both cases, spaces, a quote, an emoji, a mark.
+_TITLE_CHARS = 'حلبدمشقا\u064b\u0651\u0640 aAbB"*😢\u200f'
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    titles=st.lists(st.text(_TITLE_CHARS, max_size=12), min_size=1, max_size=12),
+    picks=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 12), st.integers(3, 6))),
+    others=st.lists(st.text(_TITLE_CHARS, min_size=3, max_size=5), max_size=4),
+)
+def test_the_trigram_count_is_the_substring_count(
+    titles: list[str], picks: list[tuple[int, int, int]], others: list[str]
+) -> None:
+    """The indexed count trusts the trigram phrase match: for any titles and needles (cut
+    from the titles, or not), it is the number of titles or ids that hold the needle."""
+    needles = [titles[i % len(titles)][start : start + size] for i, start, size in picks]
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_project(Path(folder) / "t.tawsim", create=True) as project,
+    ):
+        with project.transaction():
+            for number, title in enumerate(titles):
+                text = f"نص {number}"
+                project.documents.add(
+                    NewDocument(f"id-{number}", text, sha256(text), title=title),
+                    imported_at="t",
+                )
+        assert project.search.current()
+        alice = project.annotator("alice").id
+        for needle in needles + others:
+            query = ListQuery(alice, text=needle)
+            if len(query.needle) < search.MIN_NEEDLE:
+                continue
+            expected = reference_rows(project, query)
+            assert project.documents.count(query) == len(expected), (needle, titles)
 
 
 def test_counts_by_status_come_from_the_status_rows(listed: tuple[Project, int]) -> None:

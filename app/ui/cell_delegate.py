@@ -1,0 +1,221 @@
+"""Plain table cells painted from a row's cached look, with texts shaped once.
+
+For each cell it paints, a view with the standard delegate asks the model about seven
+roles (each a call into Python), and the style lays the cell's text out three times (to
+size it, to elide it, to draw it), shaping the Arabic each time. A tag in a long article
+repaints about 90 cells of the span list, and a filter of the document list a page of
+them. A model here gives each row's :class:`Look` (texts and colours, computed once and
+kept); :class:`CachedCellDelegate` paints a plain cell from it with one fill and one
+drawing of glyphs shaped once, kept while the text, the column's width and the layout
+direction stay the same. Selected, focused or hovered cells still get the style's paint
+(their option filled from the look in one call), and editing is the standard delegate's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QTableView, QWidget
+
+if TYPE_CHECKING:  # imported where first painted: each makes PySide build its enum types
+    from PySide6.QtGui import QPainter, QPalette, QStaticText
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+Index = QModelIndex | QPersistentModelIndex
+# What makes a view's cells shaped anew.
+_RESHAPING_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
+_MAX_SHAPED_TEXTS = 4096  # about 45 screens of rows
+
+
+class Look(NamedTuple):
+    """How one row shows: a model's ``look(row)`` answers it, or None for no such row."""
+
+    texts: tuple[str, ...]  # by column
+    background: QBrush | None  # of the first column
+    foregrounds: tuple[QBrush | None, ...]  # by column; None: the palette's text colour
+
+
+class CellPainting(NamedTuple):
+    """What painting a plain cell needs from the style, read once the view has painted.
+
+    Not at import, nor in the view's first paint: the first use of QStyle from Python
+    makes PySide build its type with all of its enum types (7 ms), which would delay the
+    window's first paint at start-up (see CachedCellDelegate.paint).
+    """
+
+    margin: int  # the style's text margin, left and right
+    styled_states: QStyle.StateFlag  # cells in these states get the style's paint
+    alignments: dict[tuple[Qt.LayoutDirection, int], Qt.AlignmentFlag]  # mirrored in RTL
+    text_role: QPalette.ColorRole  # the palette's text colour
+    has_display: QStyleOptionViewItem.ViewItemFeature  # a cell's only feature: its text
+
+    @classmethod
+    def of(cls, widget: QWidget | None, alignments: Sequence[Qt.AlignmentFlag]) -> CellPainting:
+        from PySide6.QtGui import QPalette
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+        style = widget.style() if widget is not None else QApplication.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        states = QStyle.StateFlag
+        visual = {
+            (direction, column): QStyle.visualAlignment(direction, alignment)
+            for direction in (Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft)
+            for column, alignment in enumerate(alignments)
+        }
+        return cls(
+            margin,
+            states.State_Selected | states.State_HasFocus | states.State_MouseOver,
+            visual,
+            QPalette.ColorRole.Text,
+            QStyleOptionViewItem.ViewItemFeature.HasDisplay,
+        )
+
+
+class CachedCellDelegate(QStyledItemDelegate):
+    """Paints the cells of a model that has ``look(row) -> Look | None``; ``alignments``
+    are its columns' text alignments (what its TextAlignmentRole answers, or the view's
+    default), in left-to-right terms: mirrored when the layout is right to left, as the
+    style mirrors them. Its view must not wrap words (the cells are one line): see
+    :class:`LookTable`."""
+
+    def __init__(self, alignments: Sequence[Qt.AlignmentFlag], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._alignments = tuple(alignments)
+        # By (text, width, column, direction): the text elided to the width, shaped.
+        self._texts: dict[tuple[str, int, int, Qt.LayoutDirection], QStaticText] = {}
+        self._painting: CellPainting | None = None
+        self._preparing = False
+
+    def forget_texts(self) -> None:
+        """The view's font or style changed: shape and elide every text again."""
+        self._texts.clear()
+        self._painting = None
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        painting = self._painting
+        if painting is None:
+            # The view's first paint (the document list's is part of start-up): the style
+            # paints it, with nothing shaped yet to reuse, and what painting needs is read
+            # once the event loop is idle.
+            self._prepare_soon()
+            super().paint(painter, option, index)
+            return
+        look_of = getattr(index.model(), "look", None)
+        look = look_of(index.row()) if look_of is not None else None
+        if look is None or option.state & painting.styled_states:
+            super().paint(painter, option, index)
+            return
+        column = index.column()
+        text = look.texts[column]
+        if "\n" in text:  # the style shows its first line, elided: rare, left to the style
+            super().paint(painter, option, index)
+            return
+        rect = option.rect
+        if column == 0 and look.background is not None:
+            painter.fillRect(rect, look.background)
+        if not text:
+            return
+        margin = painting.margin
+        width = rect.width() - 2 * margin
+        direction = option.direction
+        key = (text, width, column, direction)
+        shaped = self._texts.get(key)
+        if shaped is None:
+            if len(self._texts) > _MAX_SHAPED_TEXTS:
+                self._texts.clear()
+            shaped = self._texts[key] = _shaped(
+                text, width, painting.alignments[direction, column], option
+            )
+        # Where the style puts it: the text rect's left edge (the layout aligns the line
+        # within its width), centred vertically in whole pixels.
+        height = round(shaped.size().height())
+        y = rect.top() + (rect.height() - height) // 2
+        foreground = look.foregrounds[column]
+        pen = foreground.color() if foreground else option.palette.color(painting.text_role)
+        painter.setPen(pen)
+        painter.drawStaticText(rect.left() + margin, y, shaped)
+
+    def _prepare_soon(self) -> None:
+        if not self._preparing:
+            self._preparing = True
+            QTimer.singleShot(0, self, self._prepare)
+
+    def _prepare(self) -> None:
+        self._preparing = False
+        if self._painting is None:
+            view = self.parent()
+            widget = view if isinstance(view, QWidget) else None
+            # (No repaint: the style painted each cell as the delegate would, pixel for
+            # pixel.)
+            self._painting = CellPainting.of(widget, self._alignments)
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        painting = self._painting
+        look_of = getattr(index.model(), "look", None) if painting is not None else None
+        look = look_of(index.row()) if look_of is not None else None
+        if look is None or painting is None:
+            super().initStyleOption(option, index)
+            return
+        column = index.column()
+        option.index = index  # type: ignore[assignment]
+        text = look.texts[column]
+        # As the standard delegate's displayText: a line break becomes a line separator.
+        option.text = text.replace("\n", "\u2028") if "\n" in text else text
+        # The lists start cells with no features (no word wrap, no alternating colours):
+        # set, not or-ed, which spares reading an enum back from Qt every cell.
+        option.features = painting.has_display
+        option.displayAlignment = self._alignments[column]
+        if column == 0 and look.background is not None:
+            option.backgroundBrush = look.background
+        foreground = look.foregrounds[column]
+        if foreground is not None:
+            option.palette.setBrush(painting.text_role, foreground)
+
+
+class LookTable(QTableView):
+    """A table whose plain cells :class:`CachedCellDelegate` paints (``alignments``: its
+    columns', as the delegate wants them), shaped anew when the font or style changes."""
+
+    def __init__(self, alignments: Sequence[Qt.AlignmentFlag], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.delegate = CachedCellDelegate(alignments, self)
+        self.setItemDelegate(self.delegate)
+        self.setWordWrap(False)  # the delegate relies on it (no WrapText feature)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _RESHAPING_CHANGES:
+            self.delegate.forget_texts()
+        super().changeEvent(event)
+
+
+def _shaped(
+    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
+) -> QStaticText:
+    """``text`` laid out in ``width`` as the style does, shaped once; elided as the style
+    elides it when it does not fit (measured by that layout: one shaping for a text that
+    fits, which most texts do)."""
+    shaped = _laid_out(text, width, alignment, option)
+    if shaped.size().width() > width:  # the layout's width: the text's own when wider
+        shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        shaped = _laid_out(shown, width, alignment, option)
+    return shaped
+
+
+def _laid_out(
+    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
+) -> QStaticText:
+    from PySide6.QtGui import QStaticText, QTextOption, QTransform
+
+    shaped = QStaticText(text)
+    text_option = QTextOption()
+    text_option.setTextDirection(option.direction)  # the paragraph direction the style uses
+    text_option.setWrapMode(QTextOption.WrapMode.ManualWrap)
+    text_option.setAlignment(alignment)
+    shaped.setTextOption(text_option)
+    shaped.setTextWidth(width)
+    shaped.setTextFormat(Qt.TextFormat.PlainText)  # never rich text: a cell's text is data
+    shaped.prepare(QTransform(), option.font)
+    return shaped
