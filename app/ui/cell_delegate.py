@@ -26,7 +26,9 @@ if TYPE_CHECKING:  # imported where first painted: each makes PySide build its e
 
 Index = QModelIndex | QPersistentModelIndex
 # What makes a view's cells shaped anew.
-_RESHAPING_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange})
+_RESHAPING_CHANGES = frozenset(
+    {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange}
+)
 _MAX_SHAPED_TEXTS = 4096  # about 45 screens of rows
 
 
@@ -84,13 +86,15 @@ class CachedCellDelegate(QStyledItemDelegate):
     def __init__(self, alignments: Sequence[Qt.AlignmentFlag], parent: QWidget | None = None):
         super().__init__(parent)
         self._alignments = tuple(alignments)
-        # By (text, width, column, direction): the text elided to the width, shaped.
-        self._texts: dict[tuple[str, int, int, Qt.LayoutDirection], QStaticText] = {}
+        # By (text, width, column): the text elided to the width, shaped in the view's
+        # layout direction, and its height in whole pixels.
+        self._texts: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
         self._painting: CellPainting | None = None
         self._preparing = False
 
     def forget_texts(self) -> None:
-        """The view's font or style changed: shape and elide every text again."""
+        """The view's font, style or layout direction changed: shape and elide every text
+        again."""
         self._texts.clear()
         self._painting = None
 
@@ -120,23 +124,21 @@ class CachedCellDelegate(QStyledItemDelegate):
             return
         margin = painting.margin
         width = rect.width() - 2 * margin
-        direction = option.direction
-        key = (text, width, column, direction)
+        key = (text, width, column)
         shaped = self._texts.get(key)
         if shaped is None:
             if len(self._texts) > _MAX_SHAPED_TEXTS:
                 self._texts.clear()
-            shaped = self._texts[key] = _shaped(
-                text, width, painting.alignments[direction, column], option
-            )
+            alignment = painting.alignments[option.direction, column]
+            laid_out = _shaped(text, width, alignment, option)
+            shaped = self._texts[key] = (laid_out, round(laid_out.size().height()))
         # Where the style puts it: the text rect's left edge (the layout aligns the line
         # within its width), centred vertically in whole pixels.
-        height = round(shaped.size().height())
-        y = rect.top() + (rect.height() - height) // 2
+        y = rect.top() + (rect.height() - shaped[1]) // 2
         foreground = look.foregrounds[column]
         pen = foreground.color() if foreground else option.palette.color(painting.text_role)
         painter.setPen(pen)
-        painter.drawStaticText(rect.left() + margin, y, shaped)
+        painter.drawStaticText(rect.left() + margin, y, shaped[0])
 
     def _prepare_soon(self) -> None:
         if not self._preparing:
