@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QTableView, QWidget
 
 if TYPE_CHECKING:  # imported where first painted: each makes PySide build its enum types
-    from PySide6.QtGui import QPainter, QPalette, QStaticText
+    from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QStaticText
     from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,11 +41,10 @@ class Look(NamedTuple):
 
 
 class CellPainting(NamedTuple):
-    """What painting a plain cell needs from the style, read once the view has painted.
+    """What painting a plain cell needs from the style, read at the first cell painted.
 
-    Not at import, nor in the view's first paint: the first use of QStyle from Python
-    makes PySide build its type with all of its enum types (7 ms), which would delay the
-    window's first paint at start-up (see CachedCellDelegate.paint).
+    Not at import: the first use of QStyle from Python makes PySide build its type with
+    all of its enum types (7 ms; see LookTable).
     """
 
     margin: int  # the style's text margin, left and right
@@ -90,7 +89,6 @@ class CachedCellDelegate(QStyledItemDelegate):
         # layout direction, and its height in whole pixels.
         self._texts: dict[tuple[str, int, int], tuple[QStaticText, int]] = {}
         self._painting: CellPainting | None = None
-        self._preparing = False
 
     def forget_texts(self) -> None:
         """The view's font, style or layout direction changed: shape and elide every text
@@ -99,14 +97,7 @@ class CachedCellDelegate(QStyledItemDelegate):
         self._painting = None
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        painting = self._painting
-        if painting is None:
-            # The view's first paint (the document list's is part of start-up): the style
-            # paints it, with nothing shaped yet to reuse, and what painting needs is read
-            # once the event loop is idle.
-            self._prepare_soon()
-            super().paint(painter, option, index)
-            return
+        painting = self._painting or self._first_paint(option)
         look_of = getattr(index.model(), "look", None)
         look = look_of(index.row()) if look_of is not None else None
         if look is None or option.state & painting.styled_states:
@@ -140,27 +131,17 @@ class CachedCellDelegate(QStyledItemDelegate):
         painter.setPen(pen)
         painter.drawStaticText(rect.left() + margin, y, shaped[0])
 
-    def _prepare_soon(self) -> None:
-        if not self._preparing:
-            self._preparing = True
-            QTimer.singleShot(0, self, self._prepare)
-
-    def _prepare(self) -> None:
-        self._preparing = False
-        if self._painting is None:
-            view = self.parent()
-            widget = view if isinstance(view, QWidget) else None
-            # (No repaint: the style painted each cell as the delegate would, pixel for
-            # pixel.)
-            self._painting = CellPainting.of(widget, self._alignments)
+    def _first_paint(self, option: QStyleOptionViewItem) -> CellPainting:
+        self._painting = CellPainting.of(option.widget, self._alignments)
+        return self._painting
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
-        painting = self._painting
-        look_of = getattr(index.model(), "look", None) if painting is not None else None
+        look_of = getattr(index.model(), "look", None)
         look = look_of(index.row()) if look_of is not None else None
-        if look is None or painting is None:
+        if look is None:
             super().initStyleOption(option, index)
             return
+        painting = self._painting or self._first_paint(option)
         column = index.column()
         option.index = index  # type: ignore[assignment]
         text = look.texts[column]
@@ -179,13 +160,26 @@ class CachedCellDelegate(QStyledItemDelegate):
 
 class LookTable(QTableView):
     """A table whose plain cells :class:`CachedCellDelegate` paints (``alignments``: its
-    columns', as the delegate wants them), shaped anew when the font or style changes."""
+    columns', as the delegate wants them), shaped anew when the font or style changes.
+
+    The standard delegate paints the table's first paint, and this one every paint after
+    it: the first cell a Python delegate paints makes PySide build QPainter, QStyle,
+    QStyleOptionViewItem and QPalette with their 24 enum types (about 10 ms), which the
+    document list's first paint, part of start-up, would wait for. The first paint shapes
+    every text anyway, so the cache would not help it.
+    """
 
     def __init__(self, alignments: Sequence[Qt.AlignmentFlag], parent: QWidget | None = None):
         super().__init__(parent)
         self.delegate = CachedCellDelegate(alignments, self)
-        self.setItemDelegate(self.delegate)
+        self._delegate_pending = True
         self.setWordWrap(False)  # the delegate relies on it (no WrapText feature)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._delegate_pending:  # once the event loop is idle (a relayout and a repaint)
+            self._delegate_pending = False
+            QTimer.singleShot(0, self, lambda: self.setItemDelegate(self.delegate))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in _RESHAPING_CHANGES:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt, qInstallMessageHandler
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QStyledItemDelegate
 
+from app.ui.cell_delegate import CachedCellDelegate
 from app.ui.commands import DeleteSpan, UpdateSpan
 from tests.gui.conftest import ARTICLES
 from tests.gui.helpers import select_with_keys
@@ -122,9 +123,9 @@ def test_span_delegate_paints_like_the_standard_delegate(window, qtbot, directio
     session.select_span(session.spans[-1].uuid)  # selected: painted by the style
     view = window.span_list
     view.setLayoutDirection(direction)
+    # The standard delegate paints the list's first paint; this one every paint after it.
+    qtbot.waitUntil(lambda: isinstance(view.itemDelegate(), CachedCellDelegate))
     ours = view.itemDelegate()
-    view.viewport().grab()  # a first paint is the style's; the delegate prepares after it
-    qtbot.waitUntil(lambda: ours._painting is not None)
     painted = view.viewport().grab().toImage()
     assert ours._texts  # painted by the delegate itself, from shaped texts (not the style)
     view.setItemDelegate(QStyledItemDelegate(view))
