@@ -114,3 +114,22 @@ def shown_window(path: Path, qtbot: Any) -> Any:
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+def paints_like_the_standard_delegate(view: Any, qtbot: Any) -> bool:
+    """Whether a LookTable's own delegate paints its viewport exactly as the standard
+    delegate does (it really paints: from texts it shaped, not through the style)."""
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    from app.ui.cell_delegate import CachedCellDelegate
+
+    # The standard delegate paints a list's first paint; the cached one every paint after.
+    qtbot.waitUntil(lambda: isinstance(view.itemDelegate(), CachedCellDelegate))
+    ours = view.itemDelegate()
+    painted = view.viewport().grab().toImage()
+    assert ours._texts  # painted by the delegate itself, from shaped texts (not the style)
+    view.setItemDelegate(QStyledItemDelegate(view))
+    qtbot.wait(10)
+    standard = view.viewport().grab().toImage()
+    view.setItemDelegate(ours)
+    return bool(painted == standard)

@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStyledItemDelegate
 
 from app.core.setup import init_project
-from app.ui.cell_delegate import CachedCellDelegate
 from app.ui.document_list import PAGE_SIZE, DocumentIdRole, DocumentListModel
 from storage.clock import now
 from storage.documents import NewDocument
-from tests.gui.helpers import shown_window
+from tests.gui.helpers import paints_like_the_standard_delegate, shown_window
 
 
 def _big_project(path: Path, n: int):  # type: ignore[no-untyped-def]
@@ -84,16 +82,7 @@ def test_document_delegate_paints_like_the_standard_delegate(
     view = window.document_list.table
     window.document_list.select_document(9)
     view.setLayoutDirection(direction)
-    # The standard delegate paints the list's first paint; this one every paint after it.
-    qtbot.waitUntil(lambda: isinstance(view.itemDelegate(), CachedCellDelegate))
-    ours = view.itemDelegate()
-    painted = view.viewport().grab().toImage()
-    assert ours._texts  # painted by the delegate itself, from shaped texts (not the style)
-    view.setItemDelegate(QStyledItemDelegate(view))
-    qtbot.wait(10)
-    standard = view.viewport().grab().toImage()
-    view.setItemDelegate(ours)
-    assert painted == standard
+    assert paints_like_the_standard_delegate(view, qtbot)
     model = window.list_model
     # What the comparison covered: the long title was cut, the colours and ids were shown.
     cell = view.visualRect(model.index(2, 0))

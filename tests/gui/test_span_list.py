@@ -7,12 +7,10 @@ import pytest
 
 from PySide6.QtCore import QModelIndex, Qt, qInstallMessageHandler
 from PySide6.QtTest import QAbstractItemModelTester, QTest
-from PySide6.QtWidgets import QStyledItemDelegate
 
-from app.ui.cell_delegate import CachedCellDelegate
 from app.ui.commands import DeleteSpan, UpdateSpan
 from tests.gui.conftest import ARTICLES
-from tests.gui.helpers import select_with_keys
+from tests.gui.helpers import paints_like_the_standard_delegate, select_with_keys
 
 RAQQA = ARTICLES[0]["text"]
 
@@ -123,16 +121,7 @@ def test_span_delegate_paints_like_the_standard_delegate(window, qtbot, directio
     session.select_span(session.spans[-1].uuid)  # selected: painted by the style
     view = window.span_list
     view.setLayoutDirection(direction)
-    # The standard delegate paints the list's first paint; this one every paint after it.
-    qtbot.waitUntil(lambda: isinstance(view.itemDelegate(), CachedCellDelegate))
-    ours = view.itemDelegate()
-    painted = view.viewport().grab().toImage()
-    assert ours._texts  # painted by the delegate itself, from shaped texts (not the style)
-    view.setItemDelegate(QStyledItemDelegate(view))
-    qtbot.wait(10)
-    standard = view.viewport().grab().toImage()
-    view.setItemDelegate(ours)
-    assert painted == standard
+    assert paints_like_the_standard_delegate(view, qtbot)
     # The long span's text really was cut to its column (the comparison covers elision).
     row = max(range(len(session.spans)), key=lambda i: len(session.spans[i].text))
     assert session.spans[row].text.startswith(long_text[:20])
