@@ -75,11 +75,7 @@ class PaintProbe(QObject):
         super().__init__()
         self.painted = False
         self._on_paint = on_paint
-        self._widget = widget
         widget.installEventFilter(self)
-
-    def remove(self) -> None:
-        self._widget.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.painted:
