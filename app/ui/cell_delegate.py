@@ -16,19 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
 
 if TYPE_CHECKING:  # imported where first painted: each makes PySide build its enum types
-    from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QStaticText
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QStaticText
     from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
-# What makes a view's cells shaped anew.
-_RESHAPING_CHANGES = frozenset(
-    {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange}
-)
 _MAX_SHAPED_TEXTS = 4096  # about 45 screens of rows
 
 
@@ -96,21 +93,46 @@ class CachedCellDelegate(QStyledItemDelegate):
         self._texts.clear()
         self._painting = None
 
+    def painting(self, widget: QWidget | None) -> CellPainting:
+        """What painting a plain cell needs of ``widget``'s style (read once)."""
+        if self._painting is None:
+            self._painting = CellPainting.of(widget, self._alignments)
+        return self._painting
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        painting = self._painting or self._first_paint(option)
+        painting = self._painting or self.painting(option.widget)
         look_of = getattr(index.model(), "look", None)
         look = look_of(index.row()) if look_of is not None else None
         if look is None or option.state & painting.styled_states:
             super().paint(painter, option, index)
             return
         column = index.column()
-        text = look.texts[column]
-        if "\n" in text:  # the style shows its first line, elided: rare, left to the style
+        if "\n" in look.texts[column]:  # the style shows its first line, elided: rare, left to it
             super().paint(painter, option, index)
             return
-        rect = option.rect
+        foreground = look.foregrounds[column]
+        color = foreground.color() if foreground else option.palette.color(painting.text_role)
+        self.paint_cell(
+            painter, painting, option.rect, look, column, color, option.direction, option.font
+        )
+
+    def paint_cell(
+        self,
+        painter: QPainter,
+        painting: CellPainting,
+        rect: QRect,
+        look: Look,
+        column: int,
+        color: QColor,
+        direction: Qt.LayoutDirection,
+        font: QFont,
+    ) -> None:
+        """A plain cell of ``look`` in ``rect``: its background (first column) and its text
+        in ``color``, shaped in ``direction`` and ``font`` (once: kept for the next paint).
+        The caller has checked that the text holds no line break."""
         if column == 0 and look.background is not None:
             painter.fillRect(rect, look.background)
+        text = look.texts[column]
         if not text:
             return
         margin = painting.margin
@@ -120,20 +142,14 @@ class CachedCellDelegate(QStyledItemDelegate):
         if shaped is None:
             if len(self._texts) > _MAX_SHAPED_TEXTS:
                 self._texts.clear()
-            alignment = painting.alignments[option.direction, column]
-            laid_out = _shaped(text, width, alignment, option)
+            alignment = painting.alignments[direction, column]
+            laid_out = _shaped(text, width, alignment, direction, font)
             shaped = self._texts[key] = (laid_out, round(laid_out.size().height()))
         # Where the style puts it: the text rect's left edge (the layout aligns the line
         # within its width), centred vertically in whole pixels.
         y = rect.top() + (rect.height() - shaped[1]) // 2
-        foreground = look.foregrounds[column]
-        pen = foreground.color() if foreground else option.palette.color(painting.text_role)
-        painter.setPen(pen)
+        painter.setPen(color)
         painter.drawStaticText(rect.left() + margin, y, shaped[0])
-
-    def _first_paint(self, option: QStyleOptionViewItem) -> CellPainting:
-        self._painting = CellPainting.of(option.widget, self._alignments)
-        return self._painting
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         look_of = getattr(index.model(), "look", None)
@@ -141,7 +157,7 @@ class CachedCellDelegate(QStyledItemDelegate):
         if look is None:
             super().initStyleOption(option, index)
             return
-        painting = self._painting or self._first_paint(option)
+        painting = self._painting or self.painting(option.widget)
         column = index.column()
         option.index = index  # type: ignore[assignment]
         text = look.texts[column]
@@ -158,60 +174,33 @@ class CachedCellDelegate(QStyledItemDelegate):
             option.palette.setBrush(painting.text_role, foreground)
 
 
-class LookTable(QTableView):
-    """A table whose plain cells :class:`CachedCellDelegate` paints (``alignments``: its
-    columns', as the delegate wants them), shaped anew when the font or style changes.
-
-    The standard delegate paints the table's first paint, and this one every paint after
-    it: the first cell a Python delegate paints makes PySide build QPainter, QStyle,
-    QStyleOptionViewItem and QPalette with their 24 enum types (about 10 ms), which the
-    document list's first paint, part of start-up, would wait for. The first paint shapes
-    every text anyway, so the cache would not help it.
-    """
-
-    def __init__(self, alignments: Sequence[Qt.AlignmentFlag], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.delegate = CachedCellDelegate(alignments, self)
-        self._delegate_pending = True
-        self.setWordWrap(False)  # the delegate relies on it (no WrapText feature)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._delegate_pending:  # once the event loop is idle (a relayout and a repaint)
-            self._delegate_pending = False
-            QTimer.singleShot(0, self, lambda: self.setItemDelegate(self.delegate))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in _RESHAPING_CHANGES:
-            self.delegate.forget_texts()
-        super().changeEvent(event)
-
-
 def _shaped(
-    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
+    text: str, width: int, alignment: Qt.AlignmentFlag, direction: Qt.LayoutDirection, font: QFont
 ) -> QStaticText:
     """``text`` laid out in ``width`` as the style does, shaped once; elided as the style
     elides it when it does not fit (measured by that layout: one shaping for a text that
     fits, which most texts do)."""
-    shaped = _laid_out(text, width, alignment, option)
+    shaped = _laid_out(text, width, alignment, direction, font)
     if shaped.size().width() > width:  # the layout's width: the text's own when wider
-        shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-        shaped = _laid_out(shown, width, alignment, option)
+        from PySide6.QtGui import QFontMetrics
+
+        shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+        shaped = _laid_out(shown, width, alignment, direction, font)
     return shaped
 
 
 def _laid_out(
-    text: str, width: int, alignment: Qt.AlignmentFlag, option: QStyleOptionViewItem
+    text: str, width: int, alignment: Qt.AlignmentFlag, direction: Qt.LayoutDirection, font: QFont
 ) -> QStaticText:
     from PySide6.QtGui import QStaticText, QTextOption, QTransform
 
     shaped = QStaticText(text)
     text_option = QTextOption()
-    text_option.setTextDirection(option.direction)  # the paragraph direction the style uses
+    text_option.setTextDirection(direction)  # the paragraph direction the style uses
     text_option.setWrapMode(QTextOption.WrapMode.ManualWrap)
     text_option.setAlignment(alignment)
     shaped.setTextOption(text_option)
     shaped.setTextWidth(width)
     shaped.setTextFormat(Qt.TextFormat.PlainText)  # never rich text: a cell's text is data
-    shaped.prepare(QTransform(), option.font)
+    shaped.prepare(QTransform(), font)
     return shaped

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.cell_delegate import Look, LookTable
+from app.ui.cell_delegate import Look
 from app.ui.i18n import status_name
+from app.ui.look_table import LookTable
 from app.ui.plain import tooltip
 from storage import DocumentRow, Project
 from storage.documents import ListQuery

@@ -25,8 +25,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
-from app.ui.cell_delegate import Look, LookTable
+from app.ui.cell_delegate import Look
 from app.ui.i18n import label_name
+from app.ui.look_table import LookTable
 from app.ui.plain import tooltip
 from app.ui.session import AnnotationSession
 from storage import Span

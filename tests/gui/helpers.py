@@ -116,9 +116,10 @@ def shown_window(path: Path, qtbot: Any) -> Any:
     return window
 
 
-def paints_like_the_standard_delegate(view: Any, qtbot: Any) -> bool:
-    """Whether a LookTable's own delegate paints its viewport exactly as the standard
-    delegate does (it really paints: from texts it shaped, not through the style)."""
+def paints_like_the_standard_delegate(view: Any, qtbot: Any, region: Any = None) -> bool:
+    """Whether a LookTable paints its viewport (or ``region`` of it, alone) exactly as
+    QTableView does with the standard delegate (it really paints: from texts it shaped,
+    not through the style)."""
     from PySide6.QtWidgets import QStyledItemDelegate
 
     from app.ui.cell_delegate import CachedCellDelegate
@@ -126,10 +127,24 @@ def paints_like_the_standard_delegate(view: Any, qtbot: Any) -> bool:
     # The standard delegate paints a list's first paint; the cached one every paint after.
     qtbot.waitUntil(lambda: isinstance(view.itemDelegate(), CachedCellDelegate))
     ours = view.itemDelegate()
-    painted = view.viewport().grab().toImage()
-    assert ours._texts  # painted by the delegate itself, from shaped texts (not the style)
+    painted = _painted(view.viewport(), region)
+    assert ours._texts  # painted from shaped texts (not through the style)
     view.setItemDelegate(QStyledItemDelegate(view))
     qtbot.wait(10)
-    standard = view.viewport().grab().toImage()
+    standard = _painted(view.viewport(), region)
     view.setItemDelegate(ours)
     return bool(painted == standard)
+
+
+def _painted(widget: Any, region: Any) -> Any:
+    """``widget`` painted whole, or only ``region`` of it (one paint event for that region,
+    over a magenta that would show through anything left unpainted)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QImage
+
+    if region is None:
+        return widget.grab().toImage()
+    image = QImage(widget.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("magenta"))
+    widget.render(image, QPoint(), region)
+    return image

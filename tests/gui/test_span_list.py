@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from PySide6.QtCore import QModelIndex, Qt, qInstallMessageHandler
+from PySide6.QtCore import QModelIndex, QRect, Qt, qInstallMessageHandler
+from PySide6.QtGui import QRegion
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 
+from app.ui.cell_delegate import CachedCellDelegate
 from app.ui.commands import DeleteSpan, UpdateSpan
 from tests.gui.conftest import ARTICLES
 from tests.gui.helpers import paints_like_the_standard_delegate, select_with_keys
@@ -137,3 +139,62 @@ def test_invalid_indexes_have_no_data(window) -> None:
     assert model.data(QModelIndex(), Qt.ItemDataRole.DisplayRole) is None
     assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
     assert model.look(5) is None
+
+
+class CountingDelegate(CachedCellDelegate):
+    """The list's delegate, counting the cells Qt asks it to paint."""
+
+    def __init__(self, view) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(view.delegate._alignments, view)
+        self.cells: list[tuple[int, int]] = []
+
+    def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
+        self.cells.append((index.row(), index.column()))
+        super().paint(painter, option, index)
+
+
+def tag_many(window) -> None:  # type: ignore[no-untyped-def]
+    for word in ("قُتل", "ثلاثة عشر", "مدنياً", "الرقة", "فجر اليوم الأربعاء", "المرصد السوري"):
+        tag(window, word, Qt.Key.Key_3)
+
+
+def test_the_list_paints_its_plain_rows_itself(window, qtbot) -> None:
+    """Qt's delegate calls (one into Python per cell) are left for the rows the style
+    paints: here only the selected row."""
+    tag_many(window)
+    view = window.span_list
+    qtbot.waitUntil(lambda: view.itemDelegate() is view.delegate)
+    counting = view.delegate = CountingDelegate(view)
+    view.setItemDelegate(counting)
+    window.session.select_span(window.session.spans[2].uuid)
+    view.viewport().repaint()
+    assert counting.cells and {row for row, _ in counting.cells} == {2}
+    assert paints_like_the_standard_delegate(view, qtbot)
+    # The current row without a selection, in a focused list: the style draws its focus.
+    view.selectionModel().clearSelection()
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    assert view.currentIndex().row() == 2
+    assert paints_like_the_standard_delegate(view, qtbot)
+    counting.cells.clear()
+    view.setAlternatingRowColors(True)  # not copied by the table's own painting: Qt paints
+    view.viewport().repaint()
+    assert {row for row, _ in counting.cells} == set(range(len(window.session.spans)))
+
+
+@pytest.mark.parametrize(
+    "direction", [Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft]
+)
+def test_a_partial_repaint_paints_like_the_standard_delegate(window, qtbot, direction) -> None:
+    """A region that cuts rows in half and holds the selected row between plain ones: the
+    table paints the plain rows, Qt the selected one, and the seams are invisible."""
+    tag_many(window)
+    view = window.span_list
+    view.setLayoutDirection(direction)
+    window.session.select_span(window.session.spans[2].uuid)
+    top = view.rowViewportPosition(1) + view.rowHeight(1) // 2
+    region = QRegion(QRect(0, top, view.viewport().width(), 3 * view.rowHeight(1)))
+    region += QRegion(QRect(10, 0, 40, view.viewport().height()))  # a column's strip
+    assert paints_like_the_standard_delegate(view, qtbot, region)
+    assert paints_like_the_standard_delegate(view, qtbot)
