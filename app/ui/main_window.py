@@ -307,8 +307,11 @@ class MainWindow(QMainWindow):
             # No current row either: Qt would select the next row when this one is removed.
             selection.clearCurrentIndex()
         else:
-            self.span_list.selectRow(row)
-            self.span_list.scrollTo(self.span_model.index(row, 0))
+            # Not selectRow: right to left, Qt looks for its first column one pixel past
+            # the viewport's edge and selects nothing (PySide 6.11).
+            index = self.span_model.index(row, 0)
+            self.span_list.setCurrentIndex(index)
+            self.span_list.scrollTo(index)
         selection.blockSignals(blocked)
         self.span_list.viewport().update()
 

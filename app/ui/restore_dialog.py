@@ -152,7 +152,7 @@ class RestoreDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.accept())
         if self.backups:
-            self.table.selectRow(0)
+            self.table.setCurrentCell(0, 0)  # not selectRow, which misses right to left
         self._selection_changed()
 
     @property

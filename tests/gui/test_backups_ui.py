@@ -265,3 +265,18 @@ def test_a_project_open_read_only_is_left_to_its_holder(project_path, qtbot) -> 
         window.close()
     finally:
         holder.release()
+
+
+def test_the_restore_dialog_offers_the_newest_backup_right_to_left(project_path, qtbot) -> None:
+    """Chosen from the start, in an Arabic (right-to-left) window too (QTableView.selectRow
+    selected nothing there)."""
+    take_backup(project_path, keep=5)
+    QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        dialog = RestoreDialog(project_path)
+        qtbot.addWidget(dialog)
+        assert dialog.isRightToLeft()
+        assert dialog.chosen == list_backups(project_path)[0]
+        assert dialog.restore_button.isEnabled()
+    finally:
+        QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)

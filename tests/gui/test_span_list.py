@@ -49,6 +49,17 @@ def test_tagging_inserts_one_row_at_its_place_and_selects_it(window) -> None:
     assert window.span_model.data(index, Qt.ItemDataRole.DisplayRole) == "فجر اليوم"
 
 
+def test_the_selected_span_is_the_selected_row_right_to_left(window) -> None:
+    """In an Arabic (right-to-left) window too: QTableView.selectRow selected nothing."""
+    window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    first = tag(window, "ثلاثة عشر")
+    tag(window, "المرصد السوري")
+    assert selected_rows(window) == [1]
+    window.session.select_span(first)
+    assert selected_rows(window) == [0]
+    assert window.span_list.currentIndex().row() == 0
+
+
 def test_retag_that_changes_the_order_moves_the_row_with_its_selection(window) -> None:
     session = window.session
     first = tag(window, "المرصد", Qt.Key.Key_1)  # ACTOR
