@@ -41,7 +41,7 @@ class CellPainting(NamedTuple):
     """What painting a plain cell needs from the style, read at the first cell painted.
 
     Not at import: the first use of QStyle from Python makes PySide build its type with
-    all of its enum types (7 ms; see LookTable).
+    all of its enum types (7 ms; see app.ui.look_table).
     """
 
     margin: int  # the style's text margin, left and right
@@ -77,7 +77,7 @@ class CachedCellDelegate(QStyledItemDelegate):
     are its columns' text alignments (what its TextAlignmentRole answers, or the view's
     default), in left-to-right terms: mirrored when the layout is right to left, as the
     style mirrors them. Its view must not wrap words (the cells are one line): see
-    :class:`LookTable`."""
+    :class:`app.ui.look_table.LookTable`."""
 
     def __init__(self, alignments: Sequence[Qt.AlignmentFlag], parent: QWidget | None = None):
         super().__init__(parent)
