@@ -4,9 +4,10 @@ QTableView paints a cell with a call into its delegate, and a Python delegate co
 from C++ into Python per cell, with the painter, the option and the index each wrapped for
 it. For the span list's 87 visible cells that was two thirds of a repaint (measured: 1.5
 ms through the delegate, 0.55 ms painted here, the same texts already shaped). A tag in a
-long article repaints the whole list, since the new row shifts the rows below it. So :class:`LookTable` paints every *plain* row of a paint event in one Python call,
-exactly as Qt would through :class:`CachedCellDelegate` (the same cell rectangles, the
-same grid lines, the same shaped texts), and leaves the rest of the region to Qt:
+long article repaints the whole list, since the new row shifts the rows below it. So
+:class:`LookTable` paints every *plain* row of a paint event in one Python call, exactly
+as Qt would through :class:`CachedCellDelegate` (the same cell rectangles, the same grid
+lines, the same shaped texts), and leaves the rest of the region to Qt:
 
 - rows that are selected, current or under the mouse (the style paints their states);
 - rows without a look, or with a line break in a text (the style shows the first line);
