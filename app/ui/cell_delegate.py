@@ -100,7 +100,7 @@ class CachedCellDelegate(QStyledItemDelegate):
         return self._painting
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        painting = self._painting or self.painting(option.widget)
+        painting = self.painting(option.widget)
         look_of = getattr(index.model(), "look", None)
         look = look_of(index.row()) if look_of is not None else None
         if look is None or option.state & painting.styled_states:
@@ -157,7 +157,7 @@ class CachedCellDelegate(QStyledItemDelegate):
         if look is None:
             super().initStyleOption(option, index)
             return
-        painting = self._painting or self.painting(option.widget)
+        painting = self.painting(option.widget)
         column = index.column()
         option.index = index  # type: ignore[assignment]
         text = look.texts[column]

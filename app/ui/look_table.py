@@ -128,10 +128,11 @@ class LookTable(QTableView):
         right_to_left = self.isRightToLeft()
         # The columns the region touches, as (column, left edge, width).
         columns = [
-            (column, self.columnViewportPosition(column), self.columnWidth(column))
+            (column, left, width)
             for column in range(self.model().columnCount())
+            if (left := self.columnViewportPosition(column)) <= bounds.right()
+            and left + (width := self.columnWidth(column)) > bounds.left()
         ]
-        columns = [c for c in columns if c[1] <= bounds.right() and c[1] + c[2] > bounds.left()]
         # The table's content ends here (QTableView clips its dirty areas to it).
         header = self.horizontalHeader()
         content_end = header.length() - header.offset()
@@ -173,9 +174,9 @@ class LookTable(QTableView):
                 painter.drawLine(QLineF(left, line, right, line).translated(0.5, 0.5))
             rows_end = self.verticalHeader().length() - self.verticalHeader().offset() - 1
             for top, bottom in _runs([(top, top + height - 1) for top, height, _ in plain]):
+                end = min(bottom, rows_end)
                 for _, column_left, width in columns:
                     x = column_left if right_to_left else column_left + width - grid
-                    end = min(bottom, rows_end)
                     painter.drawLine(QLineF(x, top, x, end).translated(0.5, 0.5))
         painter.end()
         return region.subtracted(painted)
