@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -226,16 +226,14 @@ class ArticleView(QPlainTextEdit):
         return sorted(covering, key=lambda s: (s.end - s.start, s.start))
 
     # -- input ----------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            plain = not (event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier)
-            if event.key() == Qt.Key.Key_Tab and plain:
-                self.spanStepRequested.emit(1)
-                return True
-            if event.key() == Qt.Key.Key_Backtab:
-                self.spanStepRequested.emit(-1)
-                return True
-        return super().event(event)
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab and Shift+Tab step through the spans instead of moving the focus.
+
+        QWidget.event hands a Tab press (without Ctrl or Alt) to this method before any
+        key handler sees it. Overriding this rather than ``event`` keeps every other
+        event of the view (paints, mouse moves, input method queries) out of Python."""
+        self.spanStepRequested.emit(1 if forward else -1)
+        return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         modifiers = event.modifiers()

@@ -215,6 +215,9 @@ def test_tab_steps_through_spans(window) -> None:
     assert window.session.span(window.session.selected_uuid).text == "ثلاثة عشر"
     QTest.keyClick(view, Qt.Key.Key_Tab)
     assert window.session.span(window.session.selected_uuid).text == "المرصد"
+    QTest.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.session.span(window.session.selected_uuid).text == "ثلاثة عشر"
+    assert view.hasFocus()  # the keys stepped through the spans, not out of the view
 
 
 def test_hover_shows_the_label(window) -> None:
