@@ -5,6 +5,9 @@ Each prints one JSON object as its last line of output.
 - ``startup-app``: what `tawsim gui --annotator bench` does, with a probe that reports
   ``time.monotonic()`` once the main window's first paint has finished.
 - ``startup-bare``: a bare QApplication + QMainWindow, probed the same way.
+- ``startup-floor``: a minimal window of the same kind as the app's, in plain PySide and
+  sqlite3 (no app code): what any such window costs over the bare one. Reported, not
+  budgeted, like the import floors.
 - ``memory PROJECT ANNOTATOR``: open the project's window, wait for the document list to
   paint, report peak RSS (VmHWM; see _status_kb).
 
@@ -74,6 +77,70 @@ def startup_bare() -> int:
     return app.exec()
 
 
+def startup_floor() -> int:
+    """The kinds of thing the app's first window needs, and nothing of the app: the Qt
+    namespace (its enums), the Arabic font, an SQLite project read for a list and an
+    article, two tables with a model, a right-to-left plain text view, a menu bar of 40
+    actions and a status bar."""
+    import os
+    import sqlite3
+
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+    from PySide6.QtGui import QAction, QFont, QFontDatabase
+    from PySide6.QtWidgets import (
+        QApplication,
+        QMainWindow,
+        QPlainTextEdit,
+        QSplitter,
+        QTableView,
+    )
+
+    app = QApplication(sys.argv[:1])
+    fonts = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    QFontDatabase.addApplicationFont(str(fonts / "NotoNaskhArabic-Regular.ttf"))
+    project = Path(os.environ["TAWSIM_HOME"]) / "data" / "default.tawsim"
+    conn = sqlite3.connect(project)
+    rows = conn.execute("SELECT id, title FROM documents ORDER BY id LIMIT 50").fetchall()
+    text = conn.execute("SELECT text FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    Index = QModelIndex | QPersistentModelIndex
+
+    class Rows(QAbstractTableModel):
+        def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
+            return len(rows)
+
+        def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+            return 2
+
+        def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(rows[index.row()][index.column()])
+            return None
+
+    window = QMainWindow()
+    window.resize(1280, 800)
+    menu = window.menuBar().addMenu("File")
+    for number in range(40):
+        menu.addAction(QAction(f"Action {number}", window))
+    article = QPlainTextEdit()
+    article.setReadOnly(True)
+    article.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    article.setFont(QFont("Noto Naskh Arabic", 17))
+    article.setPlainText(text)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    models = [Rows(), Rows()]  # referenced here: a view does not own its model
+    for model in models:
+        table = QTableView()
+        table.setModel(model)
+        splitter.addWidget(table)
+    splitter.insertWidget(1, article)
+    window.setCentralWidget(splitter)
+    window.statusBar().showMessage(rows[0][1] if rows else "")
+    _install_probe(window)
+    window.show()
+    return app.exec()
+
+
 def _status_kb(field: str) -> int:
     """A figure from /proc/self/status, in kB.
 
@@ -116,6 +183,8 @@ def main(argv: list[str]) -> int:
         return startup_app()
     if mode == "startup-bare":
         return startup_bare()
+    if mode == "startup-floor":
+        return startup_floor()
     if mode == "memory":
         return memory(*args)
     raise SystemExit(f"unknown mode {mode!r}")

@@ -94,9 +94,15 @@ def bench_startup(sizes: Sizes, home: Path, log: Log) -> list[Result]:
     # the page cache.
     _startup_once("startup-app", env)
     _startup_once("startup-bare", env)
-    runs: dict[str, list[float]] = {"startup-app": [], "startup-bare": [], "uncached": []}
+    _startup_once("startup-floor", env)
+    runs: dict[str, list[float]] = {
+        "startup-app": [],
+        "startup-bare": [],
+        "startup-floor": [],
+        "uncached": [],
+    }
     for rep in range(sizes.process_reps):  # interleaved: slow spells hit every variant
-        for mode in ("startup-app", "startup-bare"):
+        for mode in ("startup-app", "startup-bare", "startup-floor"):
             runs[mode].append(_startup_once(mode, env))
         if rep % 2 == 0:
             runs["uncached"].append(_startup_once("startup-app", uncached))
@@ -113,6 +119,11 @@ def bench_startup(sizes: Sizes, home: Path, log: Log) -> list[Result]:
             "value_runs": summary(runs["startup-app"]),
             "baseline_runs": summary(runs["startup-bare"]),
             "value_without_bytecode_cache": summary(runs["uncached"]),
+            # A minimal window of the same kind, no app code (tests.bench.child): the share
+            # of the budget any PySide window with a list and an Arabic article takes.
+            "floor_minimal_window": summary(runs["startup-floor"]),
+            "floor_minimal_window_ratio": median(runs["startup-floor"])
+            / median(runs["startup-bare"]),
         },
     )
     return [result]
