@@ -85,7 +85,7 @@ def startup_floor() -> int:
     import os
     import sqlite3
 
-    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+    from PySide6.QtCore import QAbstractTableModel, Qt
     from PySide6.QtGui import QAction, QFont, QFontDatabase
     from PySide6.QtWidgets import (
         QApplication,
@@ -103,16 +103,15 @@ def startup_floor() -> int:
     rows = conn.execute("SELECT id, title FROM documents ORDER BY id LIMIT 50").fetchall()
     text = conn.execute("SELECT text FROM documents ORDER BY id LIMIT 1").fetchone()[0]
     conn.close()
-    Index = QModelIndex | QPersistentModelIndex
 
     class Rows(QAbstractTableModel):
-        def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
+        def rowCount(self, parent: Any = None) -> int:
             return len(rows)
 
-        def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        def columnCount(self, parent: Any = None) -> int:
             return 2
 
-        def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
             if role == Qt.ItemDataRole.DisplayRole:
                 return str(rows[index.row()][index.column()])
             return None
