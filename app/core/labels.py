@@ -41,6 +41,9 @@ def load_labels(path: str | Path) -> list[Label]:
         raise ProjectError(f"{path}: cannot read labels ({error})") from error
     except json.JSONDecodeError as error:
         raise ProjectError(f"{path}:{error.lineno}: malformed JSON ({error.msg})") from error
+    except (ValueError, RecursionError) as error:  # a 4,301-digit number, or deep nesting
+        problem = "nested too deeply" if isinstance(error, RecursionError) else "a number too long"
+        raise ProjectError(f"{path}: malformed JSON ({problem})") from error
     if not isinstance(entries, list) or not entries:
         raise ProjectError(f"{path}: expected a non-empty JSON list of labels")
     labels = [label_from_json(e, i, f"{path}: label {i + 1}") for i, e in enumerate(entries)]

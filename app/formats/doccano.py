@@ -197,7 +197,7 @@ def _spread_over_lines(text: str) -> bool:
         return False  # one line, or a first line so long that reading by lines must judge it
     try:
         _, end = json.JSONDecoder().raw_decode(text, position)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: malformed, or a 4,301-digit number
         return False
     return "\n" in text[position:end]
 
@@ -213,12 +213,14 @@ def _read_spread(
         location = f"{path}:{number}"
         try:
             obj, end = decoder.raw_decode(text, position)
-        except (json.JSONDecodeError, RecursionError) as error:
+        except (ValueError, RecursionError) as error:
             rest = len(text[position:].encode("utf-8", "surrogatepass"))
             if isinstance(error, json.JSONDecodeError):
                 reason = f"{error.msg} at line {error.lineno}"
-            else:
+            elif isinstance(error, RecursionError):
                 reason = "nested too deeply"
+            else:  # an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+                reason = "a number too long to read"
             yield SourceError(location, f"malformed JSON ({reason}); rest not read", size=rest)
             return
         size = len(text[position:end].encode("utf-8", "surrogatepass"))
@@ -393,7 +395,7 @@ def _first_object(head: bytes) -> dict[str, Any] | None:
     text = text.lstrip("\ufeff \t\r\n")
     try:
         obj, _ = json.JSONDecoder().raw_decode(text)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
         return None
     return obj if isinstance(obj, dict) else None
 

@@ -18,9 +18,12 @@ def parse_line(location: str, line: str, size: int) -> Any | SourceError:
         return SourceError(location, f"the line is {too_large(size)}; not read", size=size)
     try:
         return json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else error.msg
-        return SourceError(location, f"malformed JSON ({reason})", size=size)
+    except json.JSONDecodeError as error:
+        return SourceError(location, f"malformed JSON ({error.msg})", size=size)
+    except RecursionError:
+        return SourceError(location, "malformed JSON (nested too deeply)", size=size)
+    except ValueError:  # an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+        return SourceError(location, "malformed JSON (a number too long to read)", size=size)
 
 
 def split_lines(text: str) -> Iterator[str]:

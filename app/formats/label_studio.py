@@ -493,8 +493,13 @@ def _scan(text: str, path: Path) -> Iterator[_Chunk | SourceError]:
             reason = f"malformed JSON ({error.msg}, column {error.colno}); the rest was not read"
             yield SourceError(f"{path}:{error.lineno}", reason, size=_bytes(text[consumed:]))
             return
-        except RecursionError:
-            yield SourceError(f"{path}:{line}", "malformed JSON (nested too deeply)")
+        except (RecursionError, ValueError) as error:  # ValueError: a 4,301-digit number
+            problem = (
+                "nested too deeply"
+                if isinstance(error, RecursionError)
+                else "a number too long to read"
+            )
+            yield SourceError(f"{path}:{line}", f"malformed JSON ({problem})")
             skipped_to = _end_of_value(text, pos)
             if skipped_to is None:
                 return

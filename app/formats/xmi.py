@@ -421,7 +421,7 @@ def _json_attrs(raw: Any) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: malformed, or a 4,301-digit number
         return {}
     return value if isinstance(value, dict) else {}
 

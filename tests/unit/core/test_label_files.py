@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -61,12 +62,14 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
         ('[{"name": "x"}]', 'label 1: each label needs an "id"'),
         ('[{"id": "A"}, {"id": "A"}]', "duplicate label ids"),
         ('[{"id": "A", "attributes": "x"}]', '"attributes" must be a list'),
+        ('[{"id": "A", "order": ' + "9" * 5000 + "}]", "malformed JSON (a number too long)"),
+        ("[" * 100_000 + "]" * 100_000, "malformed JSON (nested too deeply)"),
     ],
 )
 def test_bad_label_files(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "L.json"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ProjectError, match=message.replace("(", r"\(")) as caught:
+    with pytest.raises(ProjectError, match=re.escape(message)) as caught:
         load_labels(path)
     assert str(path) in str(caught.value)
 

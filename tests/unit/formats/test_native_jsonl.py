@@ -193,3 +193,31 @@ def test_files_read_whole_are_read_as_before(
     path.write_bytes(data)
     streamed, whole = _streamed_and_whole(path, monkeypatch)
     assert streamed == whole
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ['{"id": "a", "text": "نص"}  \t\r'],  # JSON's own spaces after the object
+        ['{"id": "a", "text": "نص"}\u2028', '{"id": "b", "text": "x"}\x0b'],  # not JSON's
+        ['{"id": "a", "text": "x"} {"id": "b"}', '{"id": "c", "text": "x"},'],  # extra data
+        ['{"id": "a", "text":', '"x"}'],  # one object over two lines: two malformed lines
+        ['{"id": "a", "text": "x"', "}"],
+        [' {"id": "a", "text": "x"}', '\t{"id": "b", "text": "x"}'],  # spaces before it
+        ['{"id": "a", "text": "\\ud800", "n": NaN, "big": 1' + "0" * 5000 + "}"],
+        ['{"id": "a", "text": "tab\tinside"}', '{"id": "b", "text": "x",}'],
+        ["{" * 5000 + "}" * 5000],  # nested too deeply
+    ],
+)
+def test_a_line_parsed_in_place_reads_as_that_line_alone(tmp_path: Path, lines: list[str]) -> None:
+    """Lines are parsed where they lie in a block; each must read exactly as the line
+    copied out and parsed alone (records, messages, line numbers and sizes)."""
+    around = ['{"id": "before", "text": "قبل"}', *lines, '{"id": "after", "text": "بعد"}']
+    path = tmp_path / "in-place.jsonl"
+    path.write_bytes("\n".join(around).encode("utf-8", "surrogatepass") + b"\n")
+    alone = native_jsonl._LineReader(path, "UTF-8")
+    expected = [
+        alone(number, line, len(line.encode("utf-8", "surrogatepass")) + 1)
+        for number, line in enumerate("\n".join(around).split("\n"), start=1)
+    ]
+    assert [repr(item) for item in read(path)] == [repr(i) for i in expected if i is not None]

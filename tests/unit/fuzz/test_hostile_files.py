@@ -237,6 +237,34 @@ def test_json_nested_100000_levels_is_one_clean_rejection(tmp_path: Path) -> Non
         assert "قصف" in stored(project_path).values()
 
 
+def test_json_number_of_5000_digits_is_one_clean_rejection(tmp_path: Path) -> None:
+    # Python refuses to turn more than 4,300 digits into an int (a ValueError that is not
+    # a JSONDecodeError): the record is rejected and named, never a crash.
+    long_number = "1" * 5000
+    files = {
+        "jsonl": (
+            "long.jsonl",
+            f'{{"id": "ok", "text": "قصف"}}\n{{"text": "x", "n": {long_number}}}\n',
+        ),
+        "doccano": (
+            "long.jsonl",
+            f'{{"text": "قصف", "label": []}}\n{{"text": "x", "label": [[0, 1, {long_number}]]}}\n',
+        ),
+        "labelstudio": (
+            "long.json",
+            f'[{{"data": {{"text": "قصف"}}}},\n{{"data": {{"text": "x", "n": {long_number}}}}},\n'
+            '{"data": {"text": "حلب"}}]',
+        ),
+    }
+    for fmt, (name, content) in files.items():
+        path = tmp_path / fmt / name
+        path.parent.mkdir()
+        path.write_text(content, encoding="utf-8")
+        report, project_path = run_import(tmp_path / fmt, [path], fmt=fmt)
+        assert report.rejected == [f"{path}:2: malformed JSON (a number too long to read)"], fmt
+        assert "قصف" in stored(project_path).values()
+
+
 def test_csv_with_a_10_mb_cell_imports_exactly(tmp_path: Path) -> None:
     big = "قصف على حلب، " * (10 * 2**20 // 22)
     path = tmp_path / "big-cell.csv"
