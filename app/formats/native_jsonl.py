@@ -12,7 +12,7 @@ Offsets are Python code points over ``text``, end exclusive.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -180,7 +180,8 @@ def _later_lines(
 
 # json.loads's own scanner (the C one where Python has it), called at an offset into a
 # block: loads() would need each line as a string of its own.
-_SCAN = json.JSONDecoder().scan_once
+_SCAN: Callable[[str, int], tuple[Any, int]]
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # (not in the stubs)
 
 
 class _LineReader:
