@@ -259,17 +259,14 @@ class SpanStore:
 
     def covered_text(self, document_id: int, start: int, end: int) -> str:
         """``text[start:end]`` of a document, checked against its length."""
-        row = self._project.conn.execute(
-            "SELECT length, substr(text, ? + 1, ?) FROM documents WHERE id = ?",
-            (start, end - start, document_id),
-        ).fetchone()
-        if row is None:
+        text = self._project.documents.text(document_id)
+        if text is None:
             raise ProjectError(f"no document with id {document_id}")
-        if not 0 <= start < end <= row[0]:
+        if not 0 <= start < end <= len(text):
             raise ProjectError(
-                f"span [{start}, {end}) is outside document {document_id} (length {row[0]})"
+                f"span [{start}, {end}) is outside document {document_id} (length {len(text)})"
             )
-        return str(row[1])
+        return text[start:end]
 
     def create(self, span: Span, *, by: str) -> Span:
         """Store a new span (or bring back a deleted one with the same uuid)."""

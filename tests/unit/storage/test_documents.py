@@ -174,3 +174,24 @@ def test_touch_moves_only_new_documents(project: Project, ids: list[int], alice:
     project.status.set(ids[1], alice, "done", by="alice")
     project.status.touch(ids[1], alice, by="alice")
     assert project.status.get(ids[1], alice) == "done"
+
+
+def test_the_text_read_is_kept_only_once_committed(
+    project: Project, add_document: AddDocument
+) -> None:
+    """Texts read outside a transaction are kept (a committed text never changes); one
+    read inside a transaction that is rolled back is not, though its id is given again."""
+    kept = add_document("قصف على حلب", external_id="kept")
+    assert project.spans.covered_text(kept, 4, 7) == "على"
+    with pytest.raises(RuntimeError), project.transaction():
+        undone = add_document("نص لن يبقى", external_id="undone")
+        assert project.spans.covered_text(undone, 0, 2) == "نص"
+        raise RuntimeError("roll it back")
+    again = add_document("غارة على دمشق", external_id="again")
+    assert again == undone  # SQLite gives the rolled-back id again
+    assert project.spans.covered_text(again, 0, 4) == "غارة"
+    assert project.spans.covered_text(kept, 8, 11) == "حلب"
+    with pytest.raises(ProjectError, match="outside document"):
+        project.spans.covered_text(kept, 8, 12)
+    with pytest.raises(ProjectError, match="no document"):
+        project.spans.covered_text(again + 1, 0, 1)
