@@ -228,13 +228,7 @@ def test_json_nested_100000_levels_is_one_clean_rejection(tmp_path: Path) -> Non
             '{"data": {"text": "حلب"}}]',
         ),
     }
-    for fmt, (name, content) in files.items():
-        path = tmp_path / fmt / name
-        path.parent.mkdir()
-        path.write_text(content, encoding="utf-8")
-        report, project_path = run_import(tmp_path / fmt, [path], fmt=fmt)
-        assert report.rejected == [f"{path}:2: malformed JSON (nested too deeply)"], fmt
-        assert "قصف" in stored(project_path).values()
+    _second_record_rejected(tmp_path, files, "malformed JSON (nested too deeply)")
 
 
 def test_json_number_of_5000_digits_is_one_clean_rejection(tmp_path: Path) -> None:
@@ -256,12 +250,18 @@ def test_json_number_of_5000_digits_is_one_clean_rejection(tmp_path: Path) -> No
             '{"data": {"text": "حلب"}}]',
         ),
     }
+    _second_record_rejected(tmp_path, files, "malformed JSON (a number too long to read)")
+
+
+def _second_record_rejected(tmp_path: Path, files: dict[str, tuple[str, str]], why: str) -> None:
+    """Import each format's file (format: (name, content)): its second record, on line 2,
+    is rejected for ``why``, and the first one ("قصف") is stored."""
     for fmt, (name, content) in files.items():
         path = tmp_path / fmt / name
         path.parent.mkdir()
         path.write_text(content, encoding="utf-8")
         report, project_path = run_import(tmp_path / fmt, [path], fmt=fmt)
-        assert report.rejected == [f"{path}:2: malformed JSON (a number too long to read)"], fmt
+        assert report.rejected == [f"{path}:2: {why}"], fmt
         assert "قصف" in stored(project_path).values()
 
 
