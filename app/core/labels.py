@@ -42,7 +42,11 @@ def load_labels(path: str | Path) -> list[Label]:
     except json.JSONDecodeError as error:
         raise ProjectError(f"{path}:{error.lineno}: malformed JSON ({error.msg})") from error
     except (ValueError, RecursionError) as error:  # a 4,301-digit number, or deep nesting
-        problem = "nested too deeply" if isinstance(error, RecursionError) else "a number too long"
+        problem = (
+            "nested too deeply"
+            if isinstance(error, RecursionError)
+            else "a number too long to read"
+        )
         raise ProjectError(f"{path}: malformed JSON ({problem})") from error
     if not isinstance(entries, list) or not entries:
         raise ProjectError(f"{path}: expected a non-empty JSON list of labels")
