@@ -62,7 +62,10 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
         ('[{"name": "x"}]', 'label 1: each label needs an "id"'),
         ('[{"id": "A"}, {"id": "A"}]', "duplicate label ids"),
         ('[{"id": "A", "attributes": "x"}]', '"attributes" must be a list'),
-        ('[{"id": "A", "order": ' + "9" * 5000 + "}]", "malformed JSON (a number too long to read)"),
+        (
+            '[{"id": "A", "order": ' + "9" * 5000 + "}]",
+            "malformed JSON (a number too long to read)",
+        ),
         ("[" * 100_000 + "]" * 100_000, "malformed JSON (nested too deeply)"),
     ],
 )
