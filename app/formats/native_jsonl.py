@@ -198,11 +198,10 @@ class _LineReader:
             return None
         if size is None:
             size = len(line.encode("utf-8", "surrogatepass")) + 1  # bytes, like the total
-        location = f"{self.name}:{number}"
-        obj = parse_line(location, line, size)
+        obj = parse_line(f"{self.name}:{number}", line, size)
         if isinstance(obj, SourceError):
             return obj
-        return _record(obj, location, f"{self.stem}-{number}", self.used, size)
+        return self._record(obj, number, size)
 
     def at(
         self, number: int, text: str, start: int, end: int, size: int
@@ -220,9 +219,13 @@ class _LineReader:
             else:
                 # JSON's whitespace is " \t\n\r", and no newline is inside the line.
                 if after <= end and not text[after:end].strip(" \t\r"):
-                    location = f"{self.name}:{number}"
-                    return _record(obj, location, f"{self.stem}-{number}", self.used, size)
+                    return self._record(obj, number, size)
         return self(number, text[start:end], size)
+
+    def _record(self, obj: Any, number: int, size: int) -> SourceRecord | SourceError:
+        """The record of line ``number``'s parsed JSON (or what is wrong with it)."""
+        location = f"{self.name}:{number}"
+        return _record(obj, location, f"{self.stem}-{number}", self.used, size)
 
 
 def _record(
